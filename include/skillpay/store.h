@@ -1,0 +1,59 @@
+/* store.h - the SQLite database of one county: open, migrations, the writer lock, transactions.
+ * The schema is documented in migrations/; this module only opens and guards it. */
+#ifndef SKILLPAY_STORE_H
+#define SKILLPAY_STORE_H
+
+#include <sqlite3.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include "skillpay/error.h"
+
+struct store_migration {
+	int version;
+	const char *name;
+	const char *sql;
+};
+
+/* Generated from migrations/NNNN_name.sql at build time, in version order. */
+extern const struct store_migration store_migrations[];
+extern const int store_migrations_count;
+
+struct store {
+	sqlite3 *db;
+	int busy_wait_seconds;   /* --wait: how long to wait for another writer; 0 refuses at once */
+};
+
+/* Opens the database at path. With create, makes it (mode 0600) when missing; without, a
+ * missing or never initialised database is SP_EXIT_STATE. On success *ret is the store (free
+ * it with store_close); on failure *ret is unchanged and err is set. */
+int store_open(const char *path, bool create, struct store **ret, struct sp_error *err);
+void store_close(struct store *s);   /* accepts NULL */
+
+/* Applies the migrations not yet applied, each in its own transaction. A database whose
+ * newest applied version is unknown to this program is SP_EXIT_STATE. *ret_applied counts. */
+int store_migrate(struct store *s, int *ret_applied, struct sp_error *err);
+
+/* BEGIN IMMEDIATE: takes the single writer lock. Another writer holding it is SP_EXIT_STATE
+ * ("another skillpay command holds ..."), after busy_wait_seconds. */
+int store_begin(struct store *s, struct sp_error *err);
+int store_commit(struct store *s, struct sp_error *err);
+void store_rollback(struct store *s);  /* safe when no transaction is open */
+
+int store_exec(struct store *s, const char *sql, struct sp_error *err);
+/* Prepares a statement; failure is SP_EXIT_INTERNAL with SQLite's message. */
+int store_prepare(struct store *s, const char *sql, sqlite3_stmt **ret, struct sp_error *err);
+/* Sets err from the connection's last SQLite error and returns -1. */
+int store_fail(struct store *s, const char *what, struct sp_error *err);
+
+/* The newest batch id (ingests and bank returns); 0 when only the seed exists. */
+int64_t store_last_batch(struct store *s);
+/* The last closed month as yyyymm, or 0 when no month is closed. */
+int32_t store_last_closed(struct store *s);
+
+/* Text of a column, never NULL ("" for SQL NULL). */
+const char *store_text(sqlite3_stmt *st, int col);
+
+/* Now in UTC as "YYYY-MM-DDTHH:MM:SSZ" (for ingested_at and closed_at only). */
+void store_now_utc(char buf[static 24]);
+
+#endif

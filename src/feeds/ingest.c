@@ -1,0 +1,649 @@
+/* ingest.c - one file, one batch, one transaction (FEEDS.md "Rules for every feed").
+ *
+ * Strict mode streams the file once: every row is checked and written; the first problem
+ * makes the whole file fail, but checking goes on so that every bad row is named, and the
+ * transaction is rolled back at the end. A duplicate key inside the file shows up as a
+ * current row that this very batch wrote. --accept-partial streams twice: a first pass finds
+ * the bad rows (duplicates through a temporary key table), the second loads the others and
+ * writes the bad ones to the rejects CSV. Memory is one record (plus the list of bad rows). */
+#include <assert.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <csv.h>
+#include <openssl/evp.h>
+#include "fields.h"
+#include "skillpay/calendar.h"
+#include "skillpay/csvread.h"
+#include "skillpay/fault.h"
+#include "skillpay/feeds.h"
+#include "skillpay/identity.h"
+#include "skillpay/rules.h"
+
+enum pass { PASS_STRICT, PASS_PREVIEW, PASS_LOAD };
+
+struct bad_row {
+	long line;
+	char column[40];
+	char reason[256];
+};
+
+struct ingest {
+	struct store *s;
+	const struct feed_def *def;
+	const struct ingest_options *opt;
+	const char *path;
+	ingest_problem_fn problem_fn;
+	void *problem_ctx;
+	int64_t batch;
+	sp_day today;
+	enum pass pass;
+	int n_header;
+	int op_index;                   /* CSV position of op, -1 when absent */
+	int position[8];                /* CSV position of each feed column, -1 when absent */
+	long rows_read, rows_loaded, rows_rejected, problems;
+	sqlite3_stmt *insert, *find, *retire, *key_add, *key_get;
+	struct bad_row *bad;            /* PASS_PREVIEW collects, PASS_LOAD consumes in line order */
+	size_t n_bad, cap_bad, next_bad;
+	FILE *rejects;
+	struct field_value values[8];
+	char key[8 * (SP_FIELD_MAX_BYTES + 1)];
+};
+
+static void report(struct ingest *in, long line, const char *column, const char *reason)
+{
+	in->problems++;
+	if (in->problem_fn && in->problems <= SP_ROW_ERRORS_MAX)
+		in->problem_fn(in->problem_ctx, in->path, line, column, reason);
+}
+
+static int bad_add(struct ingest *in, long line, const char *column, const char *reason,
+		   struct sp_error *err)
+{
+	if (in->n_bad == in->cap_bad) {
+		size_t cap = in->cap_bad ? in->cap_bad * 2 : 64;
+		struct bad_row *nb = realloc(in->bad, cap * sizeof(*nb));
+
+		if (!nb)
+			return sp_error_set(err, SP_EXIT_INTERNAL, "out of memory");
+		in->bad = nb;
+		in->cap_bad = cap;
+	}
+	in->bad[in->n_bad].line = line;
+	snprintf(in->bad[in->n_bad].column, sizeof(in->bad[0].column), "%s", column);
+	snprintf(in->bad[in->n_bad].reason, sizeof(in->bad[0].reason), "%s", reason);
+	in->n_bad++;
+	return 0;
+}
+
+/* A problem with a row: reported always, remembered in the preview pass. */
+static int row_problem(struct ingest *in, long line, const char *column, const char *reason,
+		       struct sp_error *err)
+{
+	report(in, line, column, reason);
+	return in->pass == PASS_PREVIEW ? bad_add(in, line, column, reason, err) : 0;
+}
+
+static int header_check(struct ingest *in, const struct csv_record *rec, struct sp_error *err)
+{
+	const struct feed_def *def = in->def;
+	int bad = 0;
+
+	in->n_header = rec->n;
+	in->op_index = -1;
+	for (int c = 0; c < def->n_columns; c++)
+		in->position[c] = -1;
+	for (int i = 0; i < rec->n && i < CSVREAD_FIELDS_MAX; i++) {
+		const char *name = rec->field[i];
+		int c;
+
+		if (strcmp(name, "op") == 0) {
+			if (in->op_index >= 0)
+				bad++, report(in, 1, name, "repeated column");
+			in->op_index = i;
+			continue;
+		}
+		for (c = 0; c < def->n_columns && strcmp(def->columns[c].name, name) != 0; c++)
+			;
+		if (c == def->n_columns) {
+			bad++;
+			report(in, 1, name[0] ? name : "-", "unknown column");
+		} else if (in->position[c] >= 0) {
+			bad++;
+			report(in, 1, name, "repeated column");
+		} else {
+			in->position[c] = i;
+		}
+	}
+	for (int c = 0; c < def->n_columns; c++)
+		if (in->position[c] < 0 && !def->columns[c].optional) {
+			bad++;
+			report(in, 1, def->columns[c].name, "missing required column");
+		}
+	if (rec->overflow)
+		bad++, report(in, 1, "-", "too many columns");
+	if (bad)
+		return sp_error_set(err, SP_EXIT_INPUT, "'%s': the header is not that of feed '%s'",
+				    in->path, def->name);
+	return 0;
+}
+
+/* Checks that span fields of one row (FEEDS.md notes column). */
+static int row_cross_check(struct ingest *in, long line, struct sp_error *err)
+{
+	const char *feed = in->def->name;
+	struct field_value *v = in->values;
+
+	if (strcmp(feed, "persons") == 0) {
+		bool male = identity_person_male(v[0].text);
+
+		if (male != (strcmp(v[2].text, "M60") == 0))
+			return row_problem(in, line, "retire_group", male
+					   ? "a man (odd 17th digit) must be in group M60"
+					   : "a woman (even 17th digit) must be in group F55 or F50", err), 1;
+	} else if (strcmp(feed, "employment") == 0) {
+		if (!v[3].null && v[3].i < v[2].i)
+			return row_problem(in, line, "end_date", "is before start_date", err), 1;
+	} else if (strcmp(feed, "paid_history") == 0) {
+		bool employer_payee = strlen(v[0].text) == 18 && identity_credit_check(v[0].text, &(const char *){ NULL }) == 0;
+		bool chief = strcmp(v[3].text, "CHIEF") == 0;
+
+		if (chief != employer_payee || (!chief && strcmp(v[0].text, v[1].text) != 0))
+			return row_problem(in, line, "payee_id", chief
+					   ? "a CHIEF payment's payee must be the employer"
+					   : "a person's allowance must have the person as payee", err), 1;
+	}
+	return 0;
+}
+
+/* Checks every field of a row into in->values and builds its key. Returns the number of
+ * problems (0: good), or -1 on an internal error. */
+static int row_check(struct ingest *in, const struct csv_record *rec, bool *ret_retract,
+		     struct sp_error *err)
+{
+	const struct feed_def *def = in->def;
+	int problems = 0;
+	size_t klen = 0;
+	bool retract = false;
+	char reason[300];
+
+	if (rec->n != in->n_header || rec->overflow) {
+		snprintf(reason, sizeof(reason), "has %d fields, the header has %d", rec->n, in->n_header);
+		return row_problem(in, rec->line, "-", reason, err) < 0 ? -1 : 1;
+	}
+	if (in->op_index >= 0) {
+		const char *op = rec->field[in->op_index];
+
+		if (strcmp(op, "retract") == 0)
+			retract = true;
+		else if (op[0] && strcmp(op, "upsert") != 0) {
+			snprintf(reason, sizeof(reason), "'%.40s' is not upsert or retract", op);
+			if (row_problem(in, rec->line, "op", reason, err) < 0)
+				return -1;
+			problems++;
+		}
+	}
+	for (int c = 0; c < def->n_columns; c++) {
+		const struct feed_column *col = &def->columns[c];
+		int pos = in->position[c];
+		const char *raw = pos >= 0 ? rec->field[pos] : "";
+		size_t len = pos >= 0 ? rec->len[pos] : 0;
+
+		if (retract && !col->key) {
+			in->values[c].null = true;  /* R: a retraction needs only its key */
+			continue;
+		}
+		if (field_check(col, raw, len, in->today, &in->values[c], reason, sizeof(reason)) < 0) {
+			if (row_problem(in, rec->line, col->name, reason, err) < 0)
+				return -1;
+			problems++;
+			continue;
+		}
+		if (col->key) {
+			size_t n = strlen(in->values[c].text);
+
+			if (klen)
+				in->key[klen++] = '|';
+			memcpy(in->key + klen, in->values[c].text, n + 1);
+			klen += n;
+		}
+	}
+	if (problems == 0 && !retract) {
+		int cross = row_cross_check(in, rec->line, err);
+
+		if (cross < 0)
+			return -1;
+		problems += cross;
+	}
+	*ret_retract = retract;
+	return problems;
+}
+
+static int step_done(struct ingest *in, sqlite3_stmt *st, struct sp_error *err)
+{
+	int rc = sqlite3_step(st);
+
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE && rc != SQLITE_ROW)
+		return store_fail(in->s, in->def->name, err);
+	return 0;
+}
+
+/* The current row of in->key: *ret_id 0 when none. */
+static int find_current(struct ingest *in, int64_t *ret_id, int64_t *ret_batch, long *ret_line,
+			struct sp_error *err)
+{
+	int rc;
+
+	sqlite3_bind_text(in->find, 1, in->key, -1, SQLITE_STATIC);
+	rc = sqlite3_step(in->find);
+	*ret_id = 0;
+	if (rc == SQLITE_ROW) {
+		*ret_id = sqlite3_column_int64(in->find, 0);
+		*ret_batch = sqlite3_column_int64(in->find, 1);
+		*ret_line = (long)sqlite3_column_int64(in->find, 2);
+	}
+	sqlite3_reset(in->find);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return store_fail(in->s, in->def->name, err);
+	return 0;
+}
+
+static int row_write(struct ingest *in, long line, bool retract, int64_t current_id,
+		     struct sp_error *err)
+{
+	if (current_id) {
+		sqlite3_bind_int64(in->retire, 1, current_id);
+		sqlite3_bind_int64(in->retire, 2, in->batch);
+		if (step_done(in, in->retire, err) < 0)
+			return -1;
+	}
+	if (retract)
+		return 0;
+	sqlite3_bind_int64(in->insert, 1, in->batch);
+	sqlite3_bind_int64(in->insert, 2, line);
+	sqlite3_bind_text(in->insert, 3, in->key, -1, SQLITE_STATIC);
+	for (int c = 0; c < in->def->n_columns; c++) {
+		struct field_value *v = &in->values[c];
+
+		if (v->null)
+			sqlite3_bind_null(in->insert, 4 + c);
+		else if (v->is_int)
+			sqlite3_bind_int64(in->insert, 4 + c, v->i);
+		else
+			sqlite3_bind_text(in->insert, 4 + c, v->text, -1, SQLITE_STATIC);
+	}
+	return step_done(in, in->insert, err);
+}
+
+static int duplicate_problem(struct ingest *in, long line, long first_line, struct sp_error *err)
+{
+	char reason[400];
+
+	snprintf(reason, sizeof(reason), "duplicate key '%.300s', also on line %ld", in->key, first_line);
+	return row_problem(in, line, in->def->columns[0].name, reason, err);
+}
+
+/* Preview: a key seen before in this file makes both rows bad. */
+static int preview_key(struct ingest *in, long line, bool *ret_dup, struct sp_error *err)
+{
+	int rc;
+
+	sqlite3_bind_text(in->key_get, 1, in->key, -1, SQLITE_STATIC);
+	rc = sqlite3_step(in->key_get);
+	*ret_dup = rc == SQLITE_ROW;
+	if (*ret_dup) {
+		long first = (long)sqlite3_column_int64(in->key_get, 0);
+		bool marked = sqlite3_column_int(in->key_get, 1);
+		char reason[400];
+
+		sqlite3_reset(in->key_get);
+		if (duplicate_problem(in, line, first, err) < 0)
+			return -1;
+		if (!marked) {
+			snprintf(reason, sizeof(reason), "duplicate key '%.300s', also on line %ld", in->key, line);
+			if (bad_add(in, first, in->def->columns[0].name, reason, err) < 0)
+				return -1;
+			sqlite3_bind_text(in->key_add, 1, in->key, -1, SQLITE_STATIC);
+			sqlite3_bind_int64(in->key_add, 2, first);
+			sqlite3_bind_int(in->key_add, 3, 1);
+			return step_done(in, in->key_add, err);
+		}
+		return 0;
+	}
+	sqlite3_reset(in->key_get);
+	sqlite3_bind_text(in->key_add, 1, in->key, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(in->key_add, 2, line);
+	sqlite3_bind_int(in->key_add, 3, 0);
+	return step_done(in, in->key_add, err);
+}
+
+static bool line_is_bad(struct ingest *in, long line)
+{
+	while (in->next_bad < in->n_bad && in->bad[in->next_bad].line < line)
+		in->next_bad++;
+	return in->next_bad < in->n_bad && in->bad[in->next_bad].line == line;
+}
+
+static int reject_write(struct ingest *in, const struct csv_record *rec, struct sp_error *err)
+{
+	const struct bad_row *b = &in->bad[in->next_bad];
+	char line[32], reason[2048], row[16384];
+	size_t used = 0;
+
+	snprintf(line, sizeof(line), "%ld", rec->line);
+	snprintf(reason, sizeof(reason), "%s", b->reason);
+	/* Every further problem of the same row joins the first, column named. */
+	for (size_t k = in->next_bad + 1; k < in->n_bad && in->bad[k].line == rec->line; k++) {
+		size_t n = strlen(reason);
+
+		snprintf(reason + n, sizeof(reason) - n, "; %s: %s", in->bad[k].column, in->bad[k].reason);
+	}
+	for (int i = 0; i < rec->n && i < CSVREAD_FIELDS_MAX; i++) {
+		if (i && used < sizeof(row) - 1)
+			row[used++] = ',';
+		if (used + 2 * rec->len[i] + 3 < sizeof(row))
+			used += csv_write(row + used, sizeof(row) - used, rec->field[i], rec->len[i]);
+	}
+	row[used < sizeof(row) ? used : sizeof(row) - 1] = '\0';
+	if (fputs(line, in->rejects) == EOF || fputc(',', in->rejects) == EOF ||
+	    csv_fwrite(in->rejects, b->column, strlen(b->column)) != 0 || fputc(',', in->rejects) == EOF ||
+	    csv_fwrite(in->rejects, reason, strlen(reason)) != 0 || fputc(',', in->rejects) == EOF ||
+	    csv_fwrite(in->rejects, row, strlen(row)) != 0 || fputc('\n', in->rejects) == EOF)
+		return sp_error_set(err, SP_EXIT_INTERNAL, "cannot write rejects file: %s", strerror(errno));
+	return 0;
+}
+
+static int on_row(void *ctx, const struct csv_record *rec, struct sp_error *err)
+{
+	struct ingest *in = ctx;
+	bool retract, dup;
+	int problems;
+	int64_t current = 0, current_batch = 0;
+	long current_line = 0;
+
+	if (in->n_header == 0 && in->rows_read == 0 && in->pass != PASS_LOAD)
+		return header_check(in, rec, err);
+	if (in->n_header == 0)
+		return in->n_header = rec->n, 0;
+	in->rows_read++;
+	if (in->pass == PASS_LOAD && line_is_bad(in, rec->line)) {
+		in->rows_rejected++;
+		return reject_write(in, rec, err);
+	}
+	problems = row_check(in, rec, &retract, err);
+	if (problems != 0)
+		return problems < 0 ? -1 : 0;
+	if (in->pass == PASS_PREVIEW) {
+		if (preview_key(in, rec->line, &dup, err) < 0)
+			return -1;
+		if (dup)
+			return 0;
+	}
+	if (find_current(in, &current, &current_batch, &current_line, err) < 0)
+		return -1;
+	if (current && current_batch == in->batch)
+		return duplicate_problem(in, rec->line, current_line, err);
+	if (retract && !current)
+		return row_problem(in, rec->line, "op", "retracts a key that is not known", err);
+	if (in->pass == PASS_PREVIEW)
+		return 0;
+	if (row_write(in, rec->line, retract, current, err) < 0)
+		return -1;
+	in->rows_loaded++;
+	return 0;
+}
+
+static int cmp_bad(const void *a, const void *b)
+{
+	const struct bad_row *x = a, *y = b;
+
+	return (x->line > y->line) - (x->line < y->line);
+}
+
+static int prepare(struct ingest *in, struct sp_error *err)
+{
+	if (store_prepare(in->s, in->def->insert_sql, &in->insert, err) < 0 ||
+	    store_prepare(in->s, in->def->find_sql, &in->find, err) < 0 ||
+	    store_prepare(in->s, in->def->retire_sql, &in->retire, err) < 0)
+		return -1;
+	if (!in->opt->accept_partial)
+		return 0;
+	if (store_exec(in->s, "CREATE TEMP TABLE IF NOT EXISTS ingest_keys("
+			      "k TEXT PRIMARY KEY, line INTEGER NOT NULL, marked INTEGER NOT NULL);"
+			      "DELETE FROM temp.ingest_keys;", err) < 0)
+		return -1;
+	return store_prepare(in->s, "INSERT OR REPLACE INTO temp.ingest_keys(k, line, marked) VALUES (?1, ?2, ?3)",
+			     &in->key_add, err) < 0 ||
+	       store_prepare(in->s, "SELECT line, marked FROM temp.ingest_keys WHERE k = ?1", &in->key_get, err) < 0
+		       ? -1 : 0;
+}
+
+static void finalize(struct ingest *in)
+{
+	sqlite3_finalize(in->insert);
+	sqlite3_finalize(in->find);
+	sqlite3_finalize(in->retire);
+	sqlite3_finalize(in->key_add);
+	sqlite3_finalize(in->key_get);
+	free(in->bad);
+	if (in->rejects)
+		fclose(in->rejects);
+}
+
+int file_sha256(const char *path, char ret_hex[static 65], struct sp_error *err)
+{
+	FILE *f = fopen(path, "rb");
+	EVP_MD_CTX *md;
+	unsigned char buf[65536], digest[32];
+	unsigned int n = 0;
+	size_t got;
+
+	if (!f)
+		return sp_error_set(err, SP_EXIT_INPUT, "cannot open '%s': %s", path, strerror(errno));
+	md = EVP_MD_CTX_new();
+	if (!md || EVP_DigestInit_ex(md, EVP_sha256(), NULL) != 1) {
+		fclose(f);
+		EVP_MD_CTX_free(md);
+		return sp_error_set(err, SP_EXIT_INTERNAL, "sha-256 unavailable");
+	}
+	while ((got = fread(buf, 1, sizeof(buf), f)) > 0)
+		EVP_DigestUpdate(md, buf, got);
+	EVP_DigestFinal_ex(md, digest, &n);
+	EVP_MD_CTX_free(md);
+	if (ferror(f)) {
+		fclose(f);
+		return sp_error_set(err, SP_EXIT_INPUT, "cannot read '%s'", path);
+	}
+	fclose(f);
+	for (int i = 0; i < 32; i++)
+		snprintf(ret_hex + 2 * i, 3, "%02x", digest[i]);
+	return 0;
+}
+
+static int batch_lookup(struct store *s, const char *sha, int64_t *ret_batch, struct sp_error *err)
+{
+	sqlite3_stmt *st;
+
+	*ret_batch = 0;
+	if (store_prepare(s, "SELECT batch_id FROM batches WHERE sha256 = ?1 AND feed <> 'seed'", &st, err) < 0)
+		return -1;
+	sqlite3_bind_text(st, 1, sha, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		*ret_batch = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return 0;
+}
+
+static int batch_open(struct ingest *in, const char *sha, struct sp_error *err)
+{
+	sqlite3_stmt *st;
+	char now[24];
+
+	store_now_utc(now);
+	if (store_prepare(in->s, "INSERT INTO batches(feed, file_name, sha256, rows_read, rows_loaded,"
+				 " rows_rejected, appeal, encoding, ingested_at) VALUES (?1, ?2, ?3, 0, 0, 0, ?4, ?5, ?6)",
+			  &st, err) < 0)
+		return -1;
+	sqlite3_bind_text(st, 1, in->def->name, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, in->path, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, sha, -1, SQLITE_STATIC);
+	if (in->opt->appeal)
+		sqlite3_bind_text(st, 4, in->opt->appeal, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 5, in->opt->encoding, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 6, now, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) != SQLITE_DONE) {
+		sqlite3_finalize(st);
+		return store_fail(in->s, "batches", err);
+	}
+	sqlite3_finalize(st);
+	in->batch = sqlite3_last_insert_rowid(in->s->db);
+	return 0;
+}
+
+static int batch_counts(struct ingest *in, struct sp_error *err)
+{
+	sqlite3_stmt *st;
+
+	if (store_prepare(in->s, "UPDATE batches SET rows_read = ?2, rows_loaded = ?3, rows_rejected = ?4"
+				 " WHERE batch_id = ?1", &st, err) < 0)
+		return -1;
+	sqlite3_bind_int64(st, 1, in->batch);
+	sqlite3_bind_int64(st, 2, in->rows_read);
+	sqlite3_bind_int64(st, 3, in->rows_loaded);
+	sqlite3_bind_int64(st, 4, in->rows_rejected);
+	if (sqlite3_step(st) != SQLITE_DONE) {
+		sqlite3_finalize(st);
+		return store_fail(in->s, "batches", err);
+	}
+	sqlite3_finalize(st);
+	return 0;
+}
+
+static int stream_pass(struct ingest *in, enum pass pass, struct sp_error *err)
+{
+	FILE *f = fopen(in->path, "rb");
+	int rc;
+
+	if (!f)
+		return sp_error_set(err, SP_EXIT_INPUT, "cannot open '%s': %s", in->path, strerror(errno));
+	in->pass = pass;
+	in->rows_read = in->rows_loaded = in->rows_rejected = 0;
+	in->next_bad = 0;
+	if (pass == PASS_LOAD)
+		in->n_header = 0;  /* the header was checked in the preview; skip it again */
+	rc = csvread_stream(f, in->path, in->opt->encoding, on_row, in, err);
+	fclose(f);
+	if (rc == 0 && in->n_header == 0 && pass != PASS_LOAD)
+		rc = sp_error_set(err, SP_EXIT_INPUT, "%s:1: -: the file is empty (no header)", in->path);
+	return rc;
+}
+
+static void rejects_default(const char *path, char out[static 4096])
+{
+	const char *base = strrchr(path, '/');
+	size_t n;
+
+	base = base ? base + 1 : path;
+	n = strcspn(base, ".");
+	snprintf(out, 4096, "%.*s.rejects.csv", (int)n, base);
+}
+
+static int load(struct ingest *in, struct ingest_report *ret, struct sp_error *err)
+{
+	if (!in->opt->accept_partial) {
+		if (stream_pass(in, PASS_STRICT, err) < 0)
+			return -1;
+		if (in->problems)
+			return sp_error_set(err, SP_EXIT_INPUT, "'%s': %ld problem%s, nothing loaded", in->path,
+					    in->problems, in->problems == 1 ? "" : "s");
+		return 0;
+	}
+	if (stream_pass(in, PASS_PREVIEW, err) < 0)
+		return -1;
+	qsort(in->bad, in->n_bad, sizeof(*in->bad), cmp_bad);
+	if (in->n_bad) {
+		if (in->opt->rejects_path)
+			snprintf(ret->rejects_path, sizeof(ret->rejects_path), "%s", in->opt->rejects_path);
+		else
+			rejects_default(in->path, ret->rejects_path);
+		in->rejects = fopen(ret->rejects_path, "w");
+		if (!in->rejects)
+			return sp_error_set(err, SP_EXIT_INPUT, "cannot write '%s': %s", ret->rejects_path,
+					    strerror(errno));
+		fputs("line,column,reason,row\n", in->rejects);
+	}
+	in->problems = 0;
+	in->problem_fn = NULL;  /* the preview reported them already */
+	if (stream_pass(in, PASS_LOAD, err) < 0)
+		return -1;
+	if (in->rejects && fflush(in->rejects) != 0)
+		return sp_error_set(err, SP_EXIT_INTERNAL, "cannot write '%s'", ret->rejects_path);
+	return 0;
+}
+
+static int closed_month_exists(struct store *s)
+{
+	return store_last_closed(s) != 0;
+}
+
+int ingest_file(struct store *s, const char *path, const struct ingest_options *opt,
+		ingest_problem_fn problem_fn, void *ctx, struct ingest_report *ret,
+		struct sp_error *err)
+{
+	struct ingest in;
+	char sha[65];
+	int64_t existing;
+	int rc;
+
+	memset(ret, 0, sizeof(*ret));
+	memset(&in, 0, sizeof(in));
+	in.def = opt->feed ? feed_find(opt->feed) : feed_from_path(path);
+	if (!in.def)
+		return sp_error_set(err, opt->feed ? SP_EXIT_USAGE : SP_EXIT_INPUT,
+				    "'%s': no feed named '%s' (name the file after its feed or use --feed)",
+				    path, opt->feed ? opt->feed : path);
+	ret->feed = in.def->name;
+	if (file_sha256(path, sha, err) < 0)
+		return -1;
+	if (store_begin(s, err) < 0)
+		return -1;
+	if (batch_lookup(s, sha, &existing, err) < 0)
+		goto fail;
+	if (existing) {
+		store_rollback(s);
+		ret->batch_id = existing;
+		ret->already = true;
+		return 0;
+	}
+	if (strcmp(in.def->name, "paid_history") == 0 && closed_month_exists(s)) {
+		sp_error_set(err, SP_EXIT_STATE, "'%s': paid_history is accepted only before the first close", path);
+		goto fail;
+	}
+	in.s = s;
+	in.opt = opt;
+	in.path = path;
+	in.problem_fn = problem_fn;
+	in.problem_ctx = ctx;
+	in.today = day_today();
+	if (batch_open(&in, sha, err) < 0 || prepare(&in, err) < 0 || load(&in, ret, err) < 0 ||
+	    batch_counts(&in, err) < 0)
+		goto fail;
+	fault_point("ingest.before_commit");
+	finalize(&in);
+	if (store_commit(s, err) < 0)
+		return -1;
+	ret->batch_id = in.batch;
+	ret->rows_read = in.rows_read;
+	ret->rows_loaded = in.rows_loaded;
+	ret->rows_rejected = in.rows_rejected;
+	return 0;
+fail:
+	rc = -1;
+	finalize(&in);
+	store_rollback(s);
+	if (ret->rejects_path[0])
+		remove(ret->rejects_path);
+	return rc;
+}
