@@ -745,6 +745,9 @@ themselves (P21 … P23 earn the CHIEF subsidy for their employers).
   2022-03 was an overpayment), P03 (TECH 2021-08 … 2022-09, TOP 2022-10 … 2022-12 and the
   TOP_AWARD) and employer E1's CHIEF for P21 (2021-09 … 2022-12), loaded before the first close.
 - `titles.csv` holds a title of 赵一鸣 `%s`, who has no `persons` row (a warning).
+- E1's credit code `913307237046728173` happens to be all digits, as many real codes are: a
+  payee_id must not be taken for a person because of its shape (R11 compares E1's account
+  with the employer's name).
 
 ## Row counts
 

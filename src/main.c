@@ -18,7 +18,11 @@ static const struct command commands[] = {
 	{ "close", cmd_close, "post a draft to the ledger and fix its payments" },
 	{ "ledger", cmd_ledger, "print the ledger as CSV" },
 	{ "explain", cmd_explain, "show every rule checked for a person and month" },
+	{ "export", cmd_export, "write the bank files of a closed month" },
+	{ "reconcile", cmd_reconcile, "read a bank return and mark payments settled or rejected" },
+	{ "report", cmd_report, "the finance bureau's reports" },
 	{ "verify", cmd_verify, "check the ledger's hash chain and the money invariants" },
+	{ "replay", cmd_replay, "recompute a closed month from the facts known when it closed" },
 };
 
 static const char usage[] =

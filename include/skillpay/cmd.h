@@ -22,6 +22,10 @@ int cmd_close(int argc, char **argv, struct cmd_ctx *ctx);
 int cmd_ledger(int argc, char **argv, struct cmd_ctx *ctx);
 int cmd_explain(int argc, char **argv, struct cmd_ctx *ctx);
 int cmd_verify(int argc, char **argv, struct cmd_ctx *ctx);
+int cmd_export(int argc, char **argv, struct cmd_ctx *ctx);
+int cmd_reconcile(int argc, char **argv, struct cmd_ctx *ctx);
+int cmd_report(int argc, char **argv, struct cmd_ctx *ctx);
+int cmd_replay(int argc, char **argv, struct cmd_ctx *ctx);
 
 /* Prints "skillpay: MESSAGE" for err and returns its exit code. */
 int cmd_fail(const struct sp_error *err);

@@ -1,0 +1,12 @@
+/* replay.c - skillpay replay: being written. */
+#include <stdio.h>
+#include "skillpay/cmd.h"
+
+int cmd_replay(int argc, char **argv, struct cmd_ctx *ctx)
+{
+	(void)argc;
+	(void)argv;
+	(void)ctx;
+	fputs("skillpay: 'replay' is not built yet\n", stderr);
+	return SP_EXIT_INTERNAL;
+}

@@ -1,0 +1,2 @@
+/* bankfile.c - being written. */
+typedef int bankfile_placeholder;

@@ -1,0 +1,2 @@
+/* bankreturn.c - being written. */
+typedef int bankreturn_placeholder;
