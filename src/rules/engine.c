@@ -636,10 +636,10 @@ static bool r4g_not_retired(struct engine *en, enum sp_kind kind, const struct m
 	bool by_age = en->statutory <= mf->d;
 	bool by_record = p->retired_on <= mf->d;
 	static const char *const groups[] = { "M60", "F55", "F50" };
+	const char *group = (unsigned)p->group < 3 ? groups[p->group] : "unknown";
 
 	NOTE(en, "R6", "二.10", kind_name(kind), !by_age, "statutory retirement date %s "
-	     "(birth %s, group %s)", trace_day(en->statutory).s, trace_day(p->birth).s,
-	     groups[p->group]);
+	     "(birth %s, group %s)", trace_day(en->statutory).s, trace_day(p->birth).s, group);
 	NOTE(en, "R4g", "二.10", kind_name(kind), !by_age && !by_record, "d(m) %s; retired_on "
 	     "%s; statutory date %s", trace_day(mf->d).s, trace_day(p->retired_on).s,
 	     trace_day(en->statutory).s);
@@ -682,6 +682,13 @@ static bool r4_person(struct engine *en, enum sp_kind kind, const struct month_f
 	return ok;
 }
 
+static const char *ownership_name(enum sp_ownership own)
+{
+	static const char *const names[] = { "local", "provincial", "central", "public" };
+
+	return (unsigned)own < sizeof(names) / sizeof(names[0]) ? names[own] : "unknown";
+}
+
 /* R4b: s covers d(m), its employer is eligible (the occupation was matched by the caller). */
 static bool r4b_spell(struct engine *en, const char *subject, const struct rules_employment *s,
 		      const struct month_facts *mf)
@@ -694,10 +701,11 @@ static bool r4b_spell(struct engine *en, const char *subject, const struct rules
 		const struct rules_employer_row *row = e ? rules_employer_row_at(e, mf->d) : NULL;
 
 		NOTE(en, "R4b", "二.10", subject, covers && eligible, "spell at %s %s..%s in %s "
-		     "%s d(m) %s; employer region %d ownership %d (%s)", employer_name(en, s->employer),
-		     trace_day(s->start_date).s, trace_day(s->end_date).s, s->occupation,
-		     covers ? "covers" : "does not cover", trace_day(mf->d).s,
-		     row ? (int)row->region : 0, row ? (int)row->ownership : -1,
+		     "%s d(m) %s; employer region %d ownership %s (%s)",
+		     employer_name(en, s->employer), trace_day(s->start_date).s,
+		     trace_day(s->end_date).s, s->occupation, covers ? "covers" : "does not cover",
+		     trace_day(mf->d).s, row ? (int)row->region : 0,
+		     row ? ownership_name(row->ownership) : "unknown",
 		     eligible ? "eligible" : "not eligible");
 	}
 	return covers && eligible;

@@ -71,6 +71,8 @@ int64_t params_value(const struct rules_params *params, enum sp_param p, sp_day 
 	int lo = 0, hi;
 
 	assert(params && param_valid(p));
+	if (!param_valid(p))
+		return 0;
 	hi = params->n[p];
 	rows = params->rows[p];
 	if (hi <= 0 || !rows)
