@@ -16,8 +16,8 @@ struct reader {
 	void *ctx;
 	struct sp_error *err;
 	long line;             /* the physical line being fed, from 1 */
-	long newlines_in_rec;  /* newlines inside the fields of the current record */
-	long next_start;       /* the line after the last record's end: where a bad record begins */
+	bool in_record;        /* bytes of a record have been fed and its end not yet seen */
+	long rec_start;        /* the line where the current record's first byte was */
 	char *buf;             /* the current record's fields, back to back */
 	size_t buf_len, buf_cap;
 	size_t offset[CSVREAD_FIELDS_MAX];
@@ -64,8 +64,6 @@ static void on_field(void *data, size_t len, void *vr)
 	r->buf[r->buf_len + len] = '\0';
 	r->buf_len += len + 1;
 	r->rec.len[i] = len;
-	for (size_t k = 0; k < len; k++)
-		r->newlines_in_rec += ((const char *)data)[k] == '\n';
 	r->rec.n++;
 }
 
@@ -78,14 +76,21 @@ static void on_record(int c, void *vr)
 		return;
 	for (int i = 0; i < r->rec.n && i < CSVREAD_FIELDS_MAX; i++)
 		r->rec.field[i] = r->buf + r->offset[i];
-	r->rec.line = r->line - r->newlines_in_rec;
+	r->rec.line = r->rec_start;
 	if (r->fn(r->ctx, &r->rec, r->err) < 0)
 		r->stop = true;
 	r->rec.n = 0;
 	r->rec.overflow = 0;
 	r->buf_len = 0;
-	r->newlines_in_rec = 0;
-	r->next_start = r->line + 1;
+	r->in_record = false;
+}
+
+static bool only_line_end(const char *data, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (data[i] != '\r' && data[i] != '\n')
+			return false;
+	return true;
 }
 
 /* Feeds bytes to libcsv, cut at each newline so that r->line is exact inside the callbacks. */
@@ -102,9 +107,15 @@ static int feed(struct reader *r, const char *data, size_t len)
 		const char *nl = memchr(data, '\n', len);
 		size_t n = nl ? (size_t)(nl - data) + 1 : len;
 
+		/* A record starts on the first line that brings more than a line end; empty lines
+		 * between records are skipped by libcsv and start nothing. */
+		if (!r->in_record && !only_line_end(data, n)) {
+			r->in_record = true;
+			r->rec_start = r->line;
+		}
 		if (csv_parse(&r->parser, data, n, on_field, on_record, r) != n)
 			return sp_error_set(r->err, SP_EXIT_INPUT, "%s:%ld: -: malformed CSV (%s)", r->name,
-					    r->next_start, "a quote inside an unquoted field or after a closing quote");
+					    r->in_record ? r->rec_start : r->line, "a quote inside an unquoted field or after a closing quote");
 		if (nl)
 			r->line++;
 		data += n;
@@ -181,7 +192,6 @@ int csvread_stream(FILE *f, const char *name, const char *encoding, csvread_fn f
 	r.ctx = ctx;
 	r.err = err;
 	r.line = 1;
-	r.next_start = 1;
 	r.at_start = true;
 	if (csv_init(&r.parser, CSV_STRICT | CSV_STRICT_FINI | CSV_APPEND_NULL) != 0)
 		return sp_error_set(err, SP_EXIT_INTERNAL, "out of memory");
@@ -191,7 +201,7 @@ int csvread_stream(FILE *f, const char *name, const char *encoding, csvread_fn f
 		rc = sp_error_set(err, SP_EXIT_INPUT, "%s: read error", name);
 	if (rc == 0 && csv_fini(&r.parser, on_field, on_record, &r) != 0)
 		rc = sp_error_set(err, SP_EXIT_INPUT, "%s:%ld: -: malformed CSV (a quoted field is not closed)",
-				  name, r.next_start);
+				  name, r.in_record ? r.rec_start : r.line);
 	if (rc == 0 && r.stop)
 		rc = -1;
 	csv_free(&r.parser);
