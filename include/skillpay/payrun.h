@@ -53,6 +53,25 @@ struct payrun_close_result {
 int payrun_close(struct store *s, int32_t month_yyyymm, const char *closed_by,
 		 struct payrun_close_result *ret, struct sp_error *err);
 
+struct payrun_replay_result {
+	int64_t as_of_batch;          /* the batch the month's close was computed at */
+	long persons_evaluated;
+	long lines_recomputed;
+	long lines_posted;            /* the month's ledger lines, opening lines excluded */
+	long differences;             /* keys whose recomputed sum differs from the ledger's */
+};
+
+/* One (payee, person, month, kind) where the replay and the ledger disagree. */
+typedef void (*payrun_diff_fn)(void *ctx, const char *payee_id, const char *person_id,
+			       int32_t service_month, const char *kind, int64_t replayed_fen,
+			       int64_t posted_fen);
+
+/* skillpay replay --month M: recomputes closed month M from the facts and parameters as known
+ * at its close (closes.as_of_batch) against what was posted before it, and compares with the
+ * lines M's close posted. Changes nothing. SP_EXIT_STATE when M is not closed. */
+int payrun_replay(struct store *s, int32_t month_yyyymm, payrun_diff_fn diff, void *diff_ctx,
+		  struct payrun_replay_result *ret, struct sp_error *err);
+
 /* The hash of a ledger line: SHA-256 (hex) of prev_hash and the line's canonical fields. */
 void ledger_line_hash(const char *prev_hash, int64_t line_id, int32_t run_month,
 		      const char *payee_id, const char *person_id, int32_t service_month,

@@ -33,6 +33,7 @@ struct explanation {
 	struct rules_trace trace;
 	int64_t due_fen[KIND_COUNT];
 	int64_t posted_fen[KIND_COUNT];
+	bool posted_any[KIND_COUNT];   /* lines exist, even when they sum to zero */
 };
 
 static int evaluate(struct store *s, const char *person_id, sp_month month, struct explanation *x,
@@ -70,8 +71,10 @@ static int read_posted(struct store *s, const char *person_id, sp_month month, s
 	while (sqlite3_step(st) == SQLITE_ROW) {
 		enum sp_kind k;
 
-		if (kind_parse(store_text(st, 0), &k) == 0)
+		if (kind_parse(store_text(st, 0), &k) == 0) {
 			x->posted_fen[k] = sqlite3_column_int64(st, 1);
+			x->posted_any[k] = true;
+		}
 	}
 	sqlite3_finalize(st);
 	return 0;
@@ -111,7 +114,7 @@ static void print_text(struct store *s, const char *person_id, sp_month month, c
 	       t->cap_used[KIND_TECH], m);
 	printf("\n%-10s %12s %12s %12s\n", "kind", "due", "posted", "a run posts");
 	for (int k = 0; k < KIND_COUNT; k++)
-		if (x->due_fen[k] || x->posted_fen[k])
+		if (x->due_fen[k] || x->posted_any[k])
 			printf("%-10s %12s %12s %12s\n", kind_name(k), money_format(x->due_fen[k], a),
 			       money_format(x->posted_fen[k], b), money_format(x->due_fen[k] - x->posted_fen[k], c));
 	printf("\nfacts from batches:\n");
@@ -150,7 +153,7 @@ static void print_json(const char *person_id, sp_month month, const struct expla
 			printf("%s\"%s\"", n++ ? "," : "", kind_name(k));
 	printf("],\"cap_used\":{\"SRTECH\":%d,\"TECH\":%d},\"amounts\":{", t->cap_used[KIND_SRTECH], t->cap_used[KIND_TECH]);
 	for (int k = 0, n = 0; k < KIND_COUNT; k++) {
-		if (!x->due_fen[k] && !x->posted_fen[k])
+		if (!x->due_fen[k] && !x->posted_any[k])
 			continue;
 		printf("%s\"%s\":{\"due\":\"%s\",", n++ ? "," : "", kind_name(k), money_format(x->due_fen[k], a));
 		printf("\"posted\":\"%s\",", money_format(x->posted_fen[k], a));

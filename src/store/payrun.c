@@ -34,6 +34,7 @@ struct run {
 	int64_t last_close_batch;     /* as_of_batch of the previous close, 0 when none */
 	bool first_close;             /* no month closed yet: paid_history counts as posted */
 	bool appeals_pending;         /* an appeal batch was ingested since the previous close */
+	bool replay;                  /* recomputing a closed month: lines go to temp.replay_lines */
 	struct facts_world world;
 	struct rules_chief_plan plan;
 	struct facts_reader reader;
@@ -315,17 +316,34 @@ static const char appeal_sql[] =
 	" UNION ALL SELECT batch_in FROM paid_history WHERE person_id = ?1 UNION ALL SELECT batch_out FROM paid_history WHERE person_id = ?1)"
 	" ORDER BY batch_id DESC LIMIT 1";
 
+/* What a run compares with: every posted line. A replay of month M compares with what was
+ * posted before M's close, plus M's own opening lines (they stood for paid_history then). */
+static const char posted_sql[] =
+	"SELECT payee_id, service_month, kind, sum(amount_fen) FROM ledger"
+	" WHERE person_id = ?1 GROUP BY payee_id, service_month, kind";
+static const char posted_before_sql[] =
+	"SELECT payee_id, service_month, kind, sum(amount_fen) FROM ledger"
+	" WHERE person_id = ?1 AND (run_month < ?2 OR (run_month = ?2 AND line_type = 'opening'))"
+	" GROUP BY payee_id, service_month, kind";
+
 static int run_prepare(struct run *r, struct sp_error *err)
 {
-	if (store_prepare(r->s, "SELECT payee_id, service_month, kind, sum(amount_fen) FROM ledger"
-				" WHERE person_id = ?1 GROUP BY payee_id, service_month, kind", &r->posted, err) < 0 ||
+	const char *insert = r->replay
+		? "INSERT INTO temp.replay_lines(run_month, payee_id, person_id, service_month, kind,"
+		  " line_type, amount_fen, funding, rule, clause, appeal)"
+		  " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)"
+		: "INSERT INTO draft_lines(run_month, payee_id, person_id, service_month, kind,"
+		  " line_type, amount_fen, funding, rule, clause, appeal)"
+		  " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)";
+
+	if (store_prepare(r->s, r->replay ? posted_before_sql : posted_sql, &r->posted, err) < 0 ||
 	    store_prepare(r->s, "SELECT payee_id, month, kind, amount_fen FROM paid_history WHERE person_id = ?1"
 				" AND" AS_OF("?2") "ORDER BY payee_id, month, kind", &r->history, err) < 0 ||
 	    store_prepare(r->s, appeal_sql, &r->appeal, err) < 0 ||
-	    store_prepare(r->s, "INSERT INTO draft_lines(run_month, payee_id, person_id, service_month, kind,"
-				" line_type, amount_fen, funding, rule, clause, appeal)"
-				" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)", &r->insert, err) < 0)
+	    store_prepare(r->s, insert, &r->insert, err) < 0)
 		return -1;
+	if (r->replay)
+		sqlite3_bind_int(r->posted, 2, r->month_int);
 	sqlite3_bind_int64(r->history, 2, r->as_of);
 	return 0;
 }
@@ -450,4 +468,79 @@ fail:
 	run_release(&r);
 	store_rollback(s);
 	return -1;
+}
+
+static const char replay_compare_sql[] =
+	"WITH a AS (SELECT payee_id, person_id, service_month, kind, sum(amount_fen) AS amt"
+	"  FROM temp.replay_lines GROUP BY 1, 2, 3, 4),"
+	" b AS (SELECT payee_id, person_id, service_month, kind, sum(amount_fen) AS amt FROM ledger"
+	"  WHERE run_month = ?1 AND line_type <> 'opening' GROUP BY 1, 2, 3, 4)"
+	" SELECT coalesce(a.payee_id, b.payee_id), coalesce(a.person_id, b.person_id),"
+	"  coalesce(a.service_month, b.service_month), coalesce(a.kind, b.kind),"
+	"  coalesce(a.amt, 0), coalesce(b.amt, 0)"
+	" FROM a FULL OUTER JOIN b ON a.payee_id = b.payee_id AND a.person_id = b.person_id"
+	"  AND a.service_month = b.service_month AND a.kind = b.kind"
+	" WHERE coalesce(a.amt, 0) <> coalesce(b.amt, 0) ORDER BY 1, 2, 3, 4";
+
+static int replay_compare(struct run *r, payrun_diff_fn diff, void *ctx, struct payrun_replay_result *ret,
+			  struct sp_error *err)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	ret->lines_recomputed = query_i64(r->s, "SELECT count(*) FROM temp.replay_lines", 0);
+	ret->lines_posted = query_i64(r->s, "SELECT count(*) FROM ledger WHERE run_month = ?1 AND line_type <> 'opening'",
+				      r->month_int);
+	if (store_prepare(r->s, replay_compare_sql, &st, err) < 0)
+		return -1;
+	sqlite3_bind_int(st, 1, r->month_int);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		ret->differences++;
+		if (diff)
+			diff(ctx, store_text(st, 0), store_text(st, 1), sqlite3_column_int(st, 2), store_text(st, 3),
+			     sqlite3_column_int64(st, 4), sqlite3_column_int64(st, 5));
+	}
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? 0 : store_fail(r->s, "replay", err);
+}
+
+int payrun_replay(struct store *s, int32_t month, payrun_diff_fn diff, void *diff_ctx,
+		  struct payrun_replay_result *ret, struct sp_error *err)
+{
+	struct run r;
+	struct payrun_summary sum;
+	char m[8];
+	int rc = -1;
+
+	memset(&r, 0, sizeof(r));
+	memset(&sum, 0, sizeof(sum));
+	memset(ret, 0, sizeof(*ret));
+	month_format(month_from_int(month), m);
+	/* A read transaction: one snapshot of the database for the whole replay. */
+	if (store_exec(s, "BEGIN", err) < 0)
+		return -1;
+	if (query_i64(s, "SELECT count(*) FROM closes WHERE run_month = ?1", month) == 0) {
+		sp_error_set(err, SP_EXIT_STATE, "month '%s' is not closed: nothing to replay", m);
+		goto out;
+	}
+	r.s = s;
+	r.replay = true;
+	r.month_int = month;
+	r.month = month_from_int(month);
+	r.as_of = query_i64(s, "SELECT as_of_batch FROM closes WHERE run_month = ?1", month);
+	r.sum = &sum;
+	ret->as_of_batch = r.as_of;
+	if (store_exec(s, "CREATE TEMP TABLE IF NOT EXISTS replay_lines AS SELECT * FROM draft_lines WHERE 0;"
+			  "DELETE FROM temp.replay_lines;", err) < 0 ||
+	    facts_world_load(s, r.as_of, &r.world, err) < 0 ||
+	    rules_chief_plan_build(&r.world.employers, r.world.chiefs, r.world.n_chiefs, r.month, &r.plan, err) < 0 ||
+	    facts_reader_open(s, &r.world, &r.reader, err) < 0 || run_prepare(&r, err) < 0 ||
+	    persons_run(&r, err) < 0 || replay_compare(&r, diff, diff_ctx, ret, err) < 0)
+		goto out;
+	ret->persons_evaluated = sum.persons_evaluated;
+	rc = 0;
+out:
+	run_release(&r);
+	store_rollback(s);
+	return rc;
 }
