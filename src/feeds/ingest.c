@@ -391,7 +391,8 @@ static int on_row(void *ctx, const struct csv_record *rec, struct sp_error *err)
 		return 0;
 	if (row_write(in, rec->line, retract, current, err) < 0)
 		return -1;
-	in->rows_loaded++;
+	if (in->rows_loaded++ == 0)
+		fault_point("ingest.after_first_row");
 	return 0;
 }
 

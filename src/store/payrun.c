@@ -463,6 +463,7 @@ int payrun_run(struct store *s, int32_t month, payrun_warn_fn warn, void *warn_c
 	}
 	sqlite3_finalize(st);
 	run_release(&r);
+	fault_point("run.before_commit");
 	return store_commit(s, err);
 fail:
 	run_release(&r);
