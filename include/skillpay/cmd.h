@@ -27,7 +27,9 @@ int cmd_reconcile(int argc, char **argv, struct cmd_ctx *ctx);
 int cmd_report(int argc, char **argv, struct cmd_ctx *ctx);
 int cmd_replay(int argc, char **argv, struct cmd_ctx *ctx);
 
-/* Prints "skillpay: MESSAGE" for err and returns its exit code. */
+/* Prints PREFIX MESSAGE on stderr with identity and account numbers masked (privacy). */
+void cmd_message(const char *prefix, const char *message);
+/* Prints "skillpay: MESSAGE" for err (masked) and returns its exit code. */
 int cmd_fail(const struct sp_error *err);
 /* Prints "skillpay CMD: usage: ..." style usage and returns SP_EXIT_USAGE. */
 int cmd_usage_error(const char *usage, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

@@ -3,6 +3,7 @@
 #define SKILLPAY_IDENTITY_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include "skillpay/limits.h"
 
 /* The check character of the first 17 digits of a GB 11643 number ('0'-'9' or 'X'). */
@@ -27,5 +28,10 @@ int identity_credit_check(const char *s, const char **ret_reason);
 
 /* Masks an identity or account number for messages: first 6 and last 4 characters kept. */
 void identity_mask(const char *s, char buf[static 64]);
+
+/* Copies text to out (size bytes, NUL-terminated, truncated), masking every run of 11 or more
+ * letters and digits holding at least 8 digits (identity numbers, credit codes, accounts) to
+ * its first 6 and last 4 characters. For messages and logs: privacy. */
+void identity_mask_text(const char *in, char *out, size_t size);
 
 #endif

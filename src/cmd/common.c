@@ -4,10 +4,19 @@
 #include <string.h>
 #include "skillpay/calendar.h"
 #include "skillpay/cmd.h"
+#include "skillpay/identity.h"
+
+void cmd_message(const char *prefix, const char *message)
+{
+	char masked[2 * SP_MESSAGE_MAX];
+
+	identity_mask_text(message, masked, sizeof(masked));
+	fprintf(stderr, "%s%s\n", prefix, masked);
+}
 
 int cmd_fail(const struct sp_error *err)
 {
-	fprintf(stderr, "skillpay: %s\n", err->message[0] ? err->message : "internal error");
+	cmd_message("skillpay: ", err->message[0] ? err->message : "internal error");
 	return err->code ? err->code : SP_EXIT_INTERNAL;
 }
 

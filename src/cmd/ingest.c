@@ -12,8 +12,12 @@ static const char usage[] =
 static void print_problem(void *ctx, const char *file, long line, const char *column,
 			  const char *reason)
 {
+	char head[4200];
+
 	(void)ctx;
-	fprintf(stderr, "%s:%ld: %s: %s\n", file, line, column, reason);
+	snprintf(head, sizeof(head), "%s:%ld: %s: ", file, line, column);
+	fputs(head, stderr);
+	cmd_message("", reason);
 }
 
 static int ingest_one(struct store *s, const char *path, const struct ingest_options *opt,

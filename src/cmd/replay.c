@@ -16,8 +16,11 @@ static void print_diff(void *ctx, const char *payee_id, const char *person_id, i
 
 	(void)ctx;
 	month_format(month_from_int(service_month), m);
-	fprintf(stderr, "replay: payee '%s' person '%s' %s %s: recomputed %s, ledger %s\n", payee_id, person_id, m,
-		kind, money_format(replayed_fen, a), money_format(posted_fen, b));
+	char msg[512];
+
+	snprintf(msg, sizeof(msg), "payee '%s' person '%s' %s %s: recomputed %s, ledger %s", payee_id, person_id, m,
+		 kind, money_format(replayed_fen, a), money_format(posted_fen, b));
+	cmd_message("replay: ", msg);
 }
 
 int cmd_replay(int argc, char **argv, struct cmd_ctx *ctx)

@@ -14,7 +14,7 @@ static void print_warning(void *ctx, const char *message)
 	const struct cmd_ctx *c = ctx;
 
 	if (!c->quiet)
-		fprintf(stderr, "warning: %s\n", message);
+		cmd_message("warning: ", message);
 }
 
 static void print_summary(const struct payrun_summary *s, bool json)

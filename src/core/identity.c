@@ -114,3 +114,36 @@ void identity_mask(const char *s, char buf[static 64])
 	snprintf(buf, 64, "%.6s%.*s%s", s, (int)(n - 10 > 40 ? 40 : n - 10),
 		 "****************************************", s + n - 4);
 }
+
+static bool id_char(char c)
+{
+	return (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') || c == 'x';
+}
+
+void identity_mask_text(const char *in, char *out, size_t size)
+{
+	size_t o = 0;
+
+	assert(size > 0);
+	while (*in && o + 1 < size) {
+		size_t run = 0, digits = 0;
+
+		while (id_char(in[run])) {
+			digits += in[run] >= '0' && in[run] <= '9';
+			run++;
+		}
+		if (run >= 11 && digits >= 8) {
+			/* An identity, credit code or account number: first 6 and last 4 kept. */
+			for (size_t k = 0; k < run && o + 1 < size; k++)
+				out[o++] = k < 6 || k >= run - 4 ? in[k] : '*';
+			in += run;
+		} else if (run > 0) {
+			for (size_t k = 0; k < run && o + 1 < size; k++)
+				out[o++] = in[k];
+			in += run;
+		} else {
+			out[o++] = *in++;
+		}
+	}
+	out[o] = '\0';
+}
