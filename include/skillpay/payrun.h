@@ -27,6 +27,7 @@ struct payrun_summary {
 	long negative_balances;
 	int64_t negative_fen;
 	long warnings;
+	bool incremental;                     /* past months recomputed only for changed persons */
 };
 
 extern const char *const payrun_line_types[PAYRUN_LINE_TYPES];
@@ -35,8 +36,10 @@ extern const char *const payrun_line_types[PAYRUN_LINE_TYPES];
 typedef void (*payrun_warn_fn)(void *ctx, const char *message);
 
 /* skillpay run --month M: replaces M's draft. M must be the month after the last closed (any
- * month from 2021-08 when none is closed); otherwise SP_EXIT_STATE. Holds the writer lock. */
-int payrun_run(struct store *s, int32_t month_yyyymm, payrun_warn_fn warn, void *warn_ctx,
+ * month from 2021-08 when none is closed); otherwise SP_EXIT_STATE. Holds the writer lock.
+ * Unless full, past months are recomputed only for persons whose facts changed since the
+ * previous close; the draft is the same either way (tests/cli/test_incremental.sh). */
+int payrun_run(struct store *s, int32_t month_yyyymm, bool full, payrun_warn_fn warn, void *warn_ctx,
 	       struct payrun_summary *ret, struct sp_error *err);
 
 struct payrun_close_result {

@@ -7,7 +7,7 @@
 #include "skillpay/money.h"
 #include "skillpay/payrun.h"
 
-static const char usage[] = "usage: skillpay run --month YYYY-MM\n";
+static const char usage[] = "usage: skillpay run --month YYYY-MM [--full]\n";
 
 static void print_warning(void *ctx, const char *message)
 {
@@ -23,8 +23,8 @@ static void print_summary(const struct payrun_summary *s, bool json)
 
 	month_format(month_from_int(s->month), m);
 	if (json) {
-		printf("{\"month\":\"%s\",\"as_of_batch\":%lld,\"persons\":%ld,\"payees_with_lines\":%ld,\"lines\":%ld,",
-		       m, (long long)s->as_of_batch, s->persons_evaluated, s->payees_with_lines, s->lines);
+		printf("{\"month\":\"%s\",\"incremental\":%s,\"as_of_batch\":%lld,\"persons\":%ld,\"payees_with_lines\":%ld,\"lines\":%ld,",
+		       m, s->incremental ? "true" : "false", (long long)s->as_of_batch, s->persons_evaluated, s->payees_with_lines, s->lines);
 		printf("\"by_kind\":{");
 		for (int k = 0; k < KIND_COUNT; k++)
 			printf("%s\"%s\":\"%s\"", k ? "," : "", kind_name(k), money_format(s->by_kind_fen[k], a));
@@ -36,8 +36,9 @@ static void print_summary(const struct payrun_summary *s, bool json)
 		printf("\"negative_balances\":%ld,\"warnings\":%ld}\n", s->negative_balances, s->warnings);
 		return;
 	}
-	printf("run %s (facts as of batch %lld): %ld persons evaluated, %ld lines for %ld payees\n", m,
-	       (long long)s->as_of_batch, s->persons_evaluated, s->lines, s->payees_with_lines);
+	printf("run %s (facts as of batch %lld, %s): %ld persons evaluated, %ld lines for %ld payees\n", m,
+	       (long long)s->as_of_batch, s->incremental ? "incremental" : "full recompute",
+	       s->persons_evaluated, s->lines, s->payees_with_lines);
 	printf("  %-12s %14s\n", "kind", "amount");
 	for (int k = 0; k < KIND_COUNT; k++)
 		if (s->by_kind_fen[k])
@@ -55,12 +56,14 @@ int cmd_run(int argc, char **argv, struct cmd_ctx *ctx)
 {
 	static const struct option options[] = {
 		{ "month", required_argument, NULL, 'm' },
+		{ "full", no_argument, NULL, 'f' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *month_arg = NULL;
 	struct sp_error err = { 0 };
 	struct payrun_summary sum;
+	bool full = false;
 	struct store *s;
 	int32_t month;
 	int c, rc;
@@ -68,6 +71,7 @@ int cmd_run(int argc, char **argv, struct cmd_ctx *ctx)
 	while ((c = getopt_long(argc, argv, "h", options, NULL)) != -1) {
 		switch (c) {
 		case 'm': month_arg = optarg; break;
+		case 'f': full = true; break;
 		case 'h': return fputs(usage, stdout), 0;
 		default: return cmd_usage_error(usage, "unknown option");
 		}
@@ -78,7 +82,7 @@ int cmd_run(int argc, char **argv, struct cmd_ctx *ctx)
 		return rc;
 	if ((rc = cmd_open(ctx, &s)) != 0)
 		return rc;
-	if (payrun_run(s, month, print_warning, ctx, &sum, &err) < 0) {
+	if (payrun_run(s, month, full, print_warning, ctx, &sum, &err) < 0) {
 		store_close(s);
 		return cmd_fail(&err);
 	}

@@ -35,6 +35,8 @@ struct run {
 	bool first_close;             /* no month closed yet: paid_history counts as posted */
 	bool appeals_pending;         /* an appeal batch was ingested since the previous close */
 	bool replay;                  /* recomputing a closed month: lines go to temp.replay_lines */
+	bool incremental;             /* past months only for persons whose facts changed (R9) */
+	sqlite3_stmt *changed, *posted_month;
 	struct facts_world world;
 	struct rules_chief_plan plan;
 	struct facts_reader reader;
@@ -129,10 +131,11 @@ static int cell_cmp(const void *a, const void *b)
 	return (int)x->kind - (int)y->kind;
 }
 
-/* What the ledger holds for the person (and, before the first close, paid_history). */
-static int read_posted(struct run *r, const char *person_id, struct sp_error *err)
+/* What the ledger holds for the person (and, before the first close, paid_history); with
+ * only_month, what it holds for the pay month alone. */
+static int read_posted(struct run *r, const char *person_id, bool only_month, struct sp_error *err)
 {
-	sqlite3_stmt *sts[2] = { r->posted, r->first_close ? r->history : NULL };
+	sqlite3_stmt *sts[2] = { only_month ? r->posted_month : r->posted, r->first_close ? r->history : NULL };
 
 	for (int i = 0; i < 2 && sts[i]; i++) {
 		sqlite3_stmt *st = sts[i];
@@ -249,13 +252,45 @@ static int opening_lines(struct run *r, const char *person_id, struct sp_error *
 	return rc == SQLITE_DONE ? 0 : store_fail(r->s, "paid_history", err);
 }
 
+/* Incremental recompute: a person none of whose facts changed since the previous close has
+ * the same entitlement for every earlier month as the ledger already holds, so only the pay
+ * month is compared. Social-insurance and allowance rows for the pay month or later are not
+ * changes of the past: a row of month m decides nothing before m. */
+static const char changed_sql[] =
+	"SELECT 1 FROM persons WHERE person_id = ?1 AND (batch_in > ?2 OR batch_out > ?2)"
+	" UNION ALL SELECT 1 FROM employment WHERE person_id = ?1 AND (batch_in > ?2 OR batch_out > ?2)"
+	" UNION ALL SELECT 1 FROM certificates WHERE person_id = ?1 AND (batch_in > ?2 OR batch_out > ?2)"
+	" UNION ALL SELECT 1 FROM titles WHERE person_id = ?1 AND (batch_in > ?2 OR batch_out > ?2)"
+	" UNION ALL SELECT 1 FROM discipline WHERE person_id = ?1 AND (batch_in > ?2 OR batch_out > ?2)"
+	" UNION ALL SELECT 1 FROM chief_craftsmen WHERE person_id = ?1 AND (batch_in > ?2 OR batch_out > ?2)"
+	" UNION ALL SELECT 1 FROM social_insurance WHERE person_id = ?1 AND month < ?3 AND (batch_in > ?2 OR batch_out > ?2)"
+	" UNION ALL SELECT 1 FROM enterprise_allowance WHERE person_id = ?1 AND month < ?3 AND (batch_in > ?2 OR batch_out > ?2)"
+	" LIMIT 1";
+
+static int person_changed(struct run *r, const char *person_id, bool *ret_only_month, struct sp_error *err)
+{
+	int rc;
+
+	sqlite3_bind_text(r->changed, 1, person_id, -1, SQLITE_STATIC);
+	rc = sqlite3_step(r->changed);
+	sqlite3_reset(r->changed);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return store_fail(r->s, "changed facts", err);
+	*ret_only_month = rc == SQLITE_DONE;
+	return 0;
+}
+
 static int person_run(struct run *r, const char *person_id, struct sp_error *err)
 {
 	const struct rules_chief_month *slice;
 	char appeal[256];
 	int n_slice;
 
+	bool only_month = false;
+
 	if (facts_read_person(&r->reader, person_id, err) < 0)
+		return -1;
+	if (r->incremental && person_changed(r, person_id, &only_month, err) < 0)
 		return -1;
 	slice = rules_chief_plan_for(&r->plan, person_id, &n_slice);
 	rules_result_reset(&r->result);
@@ -268,10 +303,12 @@ static int person_run(struct run *r, const char *person_id, struct sp_error *err
 		const struct rules_line *l = &r->result.v[i];
 		const char *payee = l->employer >= 0 ? r->world.employers.v[l->employer].id : person_id;
 
+		if (only_month && l->month != r->month)
+			continue;
 		if (cell_add(r, payee, l->month, l->kind, l->amount_fen, 0, err) < 0)
 			return -1;
 	}
-	if (read_posted(r, person_id, err) < 0 || person_appeal(r, person_id, appeal, err) < 0 ||
+	if (read_posted(r, person_id, only_month, err) < 0 || person_appeal(r, person_id, appeal, err) < 0 ||
 	    opening_lines(r, person_id, err) < 0)
 		return -1;
 	qsort(r->cells, (size_t)r->n_cells, sizeof(*r->cells), cell_cmp);
@@ -345,6 +382,16 @@ static int run_prepare(struct run *r, struct sp_error *err)
 	if (r->replay)
 		sqlite3_bind_int(r->posted, 2, r->month_int);
 	sqlite3_bind_int64(r->history, 2, r->as_of);
+	if (!r->incremental)
+		return 0;
+	if (store_prepare(r->s, changed_sql, &r->changed, err) < 0 ||
+	    store_prepare(r->s, "SELECT payee_id, service_month, kind, sum(amount_fen) FROM ledger"
+				" WHERE person_id = ?1 AND service_month = ?2 GROUP BY payee_id, service_month, kind",
+			  &r->posted_month, err) < 0)
+		return -1;
+	sqlite3_bind_int64(r->changed, 2, r->last_close_batch);
+	sqlite3_bind_int(r->changed, 3, r->month_int);
+	sqlite3_bind_int(r->posted_month, 2, r->month_int);
 	return 0;
 }
 
@@ -397,6 +444,8 @@ static int unresolved_warnings(struct run *r, struct sp_error *err)
 static void run_release(struct run *r)
 {
 	sqlite3_finalize(r->posted);
+	sqlite3_finalize(r->changed);
+	sqlite3_finalize(r->posted_month);
 	sqlite3_finalize(r->history);
 	sqlite3_finalize(r->appeal);
 	sqlite3_finalize(r->insert);
@@ -410,7 +459,16 @@ static void run_release(struct run *r)
 int payrun_payments(struct store *s, int32_t month, int64_t as_of, struct payrun_summary *sum,
 		    payrun_warn_fn warn, void *warn_ctx, struct sp_error *err);
 
-int payrun_run(struct store *s, int32_t month, payrun_warn_fn warn, void *warn_ctx,
+/* The incremental path holds only while the world every person shares (employers, chief
+ * craftsmen, parameters) is as the previous close saw it; otherwise everyone is recomputed. */
+static bool world_unchanged(struct store *s, int64_t since)
+{
+	return query_i64(s, "SELECT (SELECT count(*) FROM employers WHERE batch_in > ?1 OR batch_out > ?1)"
+			    " + (SELECT count(*) FROM chief_craftsmen WHERE batch_in > ?1 OR batch_out > ?1)"
+			    " + (SELECT count(*) FROM parameters WHERE batch_in > ?1 OR batch_out > ?1)", since) == 0;
+}
+
+int payrun_run(struct store *s, int32_t month, bool full, payrun_warn_fn warn, void *warn_ctx,
 	       struct payrun_summary *ret, struct sp_error *err)
 {
 	struct run r;
@@ -429,6 +487,8 @@ int payrun_run(struct store *s, int32_t month, payrun_warn_fn warn, void *warn_c
 	r.as_of = store_last_batch(s);
 	r.first_close = store_last_closed(s) == 0;
 	r.last_close_batch = query_i64(s, "SELECT coalesce(max(as_of_batch), 0) FROM closes WHERE run_month < ?1", month);
+	r.incremental = !full && !r.first_close && world_unchanged(s, r.last_close_batch);
+	ret->incremental = r.incremental;
 	r.appeals_pending = query_i64(s, "SELECT count(*) FROM batches WHERE appeal IS NOT NULL AND batch_id > ?1",
 				      r.last_close_batch) > 0;
 	r.warn = warn;

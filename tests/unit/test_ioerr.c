@@ -141,7 +141,7 @@ static int attempt(enum op op, const char *arg)
 	} else if (op == OP_RUN) {
 		struct payrun_summary sum;
 
-		rc = payrun_run(s, 202609, NULL, NULL, &sum, &err);
+		rc = payrun_run(s, 202609, false, NULL, NULL, &sum, &err);
 	} else {
 		struct payrun_close_result res;
 
