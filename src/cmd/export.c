@@ -98,6 +98,19 @@ static int render(const struct bankfile_month *m, const struct config *cfg, enum
 	return bankfile_cn_batch(m, &cfg->payer, &o, ret, err);
 }
 
+/* The inside of a JSON string: the directory is whatever the user typed. */
+static void json_chars(const char *s)
+{
+	for (; *s; s++) {
+		if ((unsigned char)*s < 0x20)
+			printf("\\u%04x", (unsigned)*s);
+		else if (*s == '"' || *s == '\\')
+			printf("\\%c", *s);
+		else
+			putchar(*s);
+	}
+}
+
 static void report(const struct cmd_ctx *ctx, const struct bankfile_month *m, const char *dir, const char *name,
 		   const char *hex, struct sp_error *err)
 {
@@ -108,11 +121,13 @@ static void report(const struct cmd_ctx *ctx, const struct bankfile_month *m, co
 	bankfile_totals(m, NULL, &count, &total_fen, err);   /* already checked by the writer */
 	month_format(month_from_int(m->month), month);
 	money_format(total_fen, total);
-	if (ctx->json)
-		printf("{\"month\":\"%s\",\"file\":\"%s/%s\",\"sha256\":\"%s\",\"payments\":%zu,\"total\":\"%s\"}\n",
-		       month, dir, name, hex, count, total);
-	else if (!ctx->quiet)
+	if (ctx->json) {
+		printf("{\"month\":\"%s\",\"file\":\"", month);
+		json_chars(dir);
+		printf("/%s\",\"sha256\":\"%s\",\"payments\":%zu,\"total\":\"%s\"}\n", name, hex, count, total);
+	} else if (!ctx->quiet) {
 		printf("wrote %s/%s: %zu payments totalling %s (sha256 %s)\n", dir, name, count, total, hex);
+	}
 }
 
 static int export_month(struct cmd_ctx *ctx, const struct export_args *a, const struct config *cfg)
@@ -121,7 +136,7 @@ static int export_month(struct cmd_ctx *ctx, const struct export_args *a, const 
 	struct bankfile_month *m = NULL;
 	struct sp_error err = { 0 };
 	struct store *s;
-	char name[BANKFILE_NAME_MAX], hex[65], month[8];
+	char name[BANKFILE_NAME_MAX], hex[65], month[8], message[80];
 	int rc;
 
 	if ((rc = cmd_open(ctx, &s)) != 0)
@@ -133,7 +148,8 @@ static int export_month(struct cmd_ctx *ctx, const struct export_args *a, const 
 	if (m->count == 0) {
 		/* CLI.md: a month with no payments writes no file, says so, and exits 0. */
 		month_format(month_from_int(a->month), month);
-		fprintf(stderr, "skillpay: month '%s' has no payments: no bank file written\n", month);
+		snprintf(message, sizeof(message), "month '%s' has no payments: no bank file written", month);
+		cmd_message("skillpay: ", message);
 		bankfile_month_free(m);
 		return 0;
 	}

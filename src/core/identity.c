@@ -132,7 +132,8 @@ void identity_mask_text(const char *in, char *out, size_t size)
 			digits += in[run] >= '0' && in[run] <= '9';
 			run++;
 		}
-		if (run >= 11 && digits >= 8) {
+		/* EndToEndIds (SP...) name no one: S is outside GB 32100's alphabet. */
+		if (run >= 11 && digits >= 8 && !(in[0] == 'S' && in[1] == 'P')) {
 			/* An identity, credit code or account number: first 6 and last 4 kept. */
 			for (size_t k = 0; k < run && o + 1 < size; k++)
 				out[o++] = k < 6 || k >= run - 4 ? in[k] : '*';

@@ -154,8 +154,10 @@ static int close_date(const struct bankfile_month *m, char ret_iso[static 11], c
 	const char *c = m->closed_at;
 	sp_day day;
 
-	memcpy(ret_iso, c, 10);
-	ret_iso[10] = '\0';
+	if (strlen(c) == 20) {
+		memcpy(ret_iso, c, 10);
+		ret_iso[10] = '\0';
+	}
 	if (strlen(c) != 20 || c[10] != 'T' || c[19] != 'Z' || day_parse(ret_iso, &day) < 0)
 		return sp_error_set(err, SP_EXIT_INTEGRITY, "the close time '%s' is not YYYY-MM-DDTHH:MM:SSZ", c);
 	snprintf(ret_compact, 9, "%08d", day_to_int(day));
@@ -181,10 +183,27 @@ static const char *text_problem(const char *s, int max_chars)
 	return NULL;
 }
 
+/* s cut to at most 96 bytes at a character boundary, with "..." when cut: messages stay
+ * within SP_MESSAGE_MAX however long a name is. */
+static const char *clip(const char *s, char ret[static 104])
+{
+	size_t n = strlen(s);
+
+	if (n <= 96)
+		return s;
+	n = 96;
+	while (n > 0 && ((unsigned char)s[n] & 0xc0) == 0x80)
+		n--;
+	memcpy(ret, s, n);
+	memcpy(ret + n, "...", 4);
+	return ret;
+}
+
 static int check_payment(const struct bankfile_payment *p, bool pain001, struct sp_error *err)
 {
 	const char *names[] = { "end_to_end_id", "funding", "account_no", "account_name", "bank_code" };
 	const char *values[] = { p->end_to_end_id, p->funding, p->account_no, p->account_name, p->bank_code };
+	/* funding: PmtInfId "SKILLPAY-YYYY-MM-<funding>" must stay within Max35Text. */
 	const int max_chars[] = { SP_END_TO_END_MAX, PAIN001_ID_MAX - 17, pain001 ? PAIN001_ACCOUNT_MAX : 0,
 				  pain001 ? PAIN001_NAME_MAX : 0, pain001 ? PAIN001_ID_MAX : 0 };
 
@@ -193,10 +212,12 @@ static int check_payment(const struct bankfile_payment *p, bool pain001, struct 
 				    p->end_to_end_id, p->payee_id, (long long)p->amount_fen);
 	for (int i = 0; i < 5; i++) {
 		const char *why = text_problem(values[i], max_chars[i]);
+		char id[104], name[104], value[104];
 
 		if (why)
 			return sp_error_set(err, SP_EXIT_INPUT, "payment '%s' to payee '%s' (%s): %s '%s' %s",
-					    p->end_to_end_id, p->payee_id, p->account_name, names[i], values[i], why);
+					    clip(p->end_to_end_id, id), p->payee_id, clip(p->account_name, name),
+					    names[i], clip(values[i], value), why);
 	}
 	return 0;
 }
@@ -445,8 +466,9 @@ struct cn_writer {
 };
 
 /* Appends one field in the output encoding, after the delimiter unless first. Returns 0, -1
- * (out of memory), -2 (not encodable) or -3 (its bytes hold the delimiter or a line end: a
- * GBK trail byte can equal an ASCII delimiter such as '|', and a bank's parser may split on it). */
+ * (out of memory), -2 (not encodable), -3 (its bytes hold the delimiter or a line end: a GBK
+ * trail byte can equal an ASCII delimiter such as '|', and a bank's parser may split on it) or
+ * -4 (longer than any feed field). */
 static int cn_field(struct cn_writer *c, const char *text, bool first)
 {
 	char encoded[4 * SP_FIELD_MAX_BYTES];
@@ -458,10 +480,12 @@ static int cn_field(struct cn_writer *c, const char *text, bool first)
 
 		iconv(c->cd, NULL, NULL, NULL, NULL);
 		if (iconv(c->cd, &in, &in_left, &outp, &out_left) == (size_t)-1)
-			return -2;
+			return errno == E2BIG ? -4 : -2;
 		n = sizeof(encoded) - out_left;
 	} else {
-		if (n >= sizeof(encoded) || !xmlCheckUTF8((const xmlChar *)text))
+		if (n >= sizeof(encoded))
+			return -4;
+		if (!xmlCheckUTF8((const xmlChar *)text))
 			return -2;
 		memcpy(encoded, text, n);
 	}
@@ -488,6 +512,8 @@ static int cn_line(struct cn_writer *c, const char *const *fields, int n, int *r
 
 static const char *cn_reason(int rc, const struct cn_writer *c)
 {
+	if (rc == -4)
+		return "is too long";
 	if (rc == -2)
 		return c->o->encoding == CONFIG_ENCODING_GBK ? "cannot be written in GBK (correct it, or export with --encoding utf-8)"
 							     : "is not valid UTF-8";
@@ -533,9 +559,13 @@ static int cn_detail(struct cn_writer *c, const struct bankfile_payment *p, size
 	rc = cn_line(c, f, 8, &bad);
 	if (rc == -1)
 		return sp_error_set(err, SP_EXIT_INTERNAL, "out of memory writing the cn-batch file");
-	if (rc < 0)
+	if (rc < 0) {
+		char name[104], value[104];
+
 		return sp_error_set(err, SP_EXIT_INPUT, "payment '%s' to payee '%s' (%s): %s '%s' %s",
-				    p->end_to_end_id, p->payee_id, p->account_name, names[bad], f[bad], cn_reason(rc, c));
+				    p->end_to_end_id, p->payee_id, clip(p->account_name, name), names[bad],
+				    clip(f[bad], value), cn_reason(rc, c));
+	}
 	return 0;
 }
 
