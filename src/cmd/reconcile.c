@@ -8,13 +8,19 @@
 
 static const char usage[] = "usage: skillpay reconcile FILE   (pain.002.001.10 XML or CSV end_to_end_id,status,reason_code)\n";
 
+/* The reason may echo any text of the file: it is masked (privacy), as ingest masks its reasons.
+ * The subject is a column name or a skillpay EndToEndId, which names no person. */
 static void print_problem(void *ctx, const char *file, long line, const char *subject, const char *reason)
 {
+	char head[4200];
+
 	(void)ctx;
 	if (line > 0)
-		fprintf(stderr, "%s:%ld: %s: %s\n", file, line, subject, reason);
+		snprintf(head, sizeof(head), "%s:%ld: %s: ", file, line, subject);
 	else
-		fprintf(stderr, "%s: %s: %s\n", file, subject, reason);
+		snprintf(head, sizeof(head), "%s: %s: ", file, subject);
+	fputs(head, stderr);
+	cmd_message("", reason);
 }
 
 /* A JSON string: quotes, backslashes and control characters escaped. */

@@ -87,10 +87,8 @@ void bankreturn_release(struct bankreturn *r)
 }
 
 /* ExternalStatusReason1Code is 1 to 4 characters; the published codes are letters and digits. */
-static bool reason_valid(const char *s)
+static bool reason_valid(const char *s, size_t n)
 {
-	size_t n = strlen(s);
-
 	if (n < 1 || n > BANKRETURN_REASON_MAX)
 		return false;
 	for (size_t i = 0; i < n; i++)
@@ -144,16 +142,16 @@ static int csv_entry(struct reader *rd, const struct csv_record *rec, struct sp_
 			rec->field[0], SP_END_TO_END_MAX);
 	else
 		memcpy(e.ref, rec->field[0], rec->len[0] + 1);
-	if (strcmp(rec->field[1], "settled") == 0)
+	if (rec->len[1] == strlen("settled") && strcmp(rec->field[1], "settled") == 0)
 		e.status = BANKRETURN_SETTLED;
-	else if (strcmp(rec->field[1], "rejected") == 0)
+	else if (rec->len[1] == strlen("rejected") && strcmp(rec->field[1], "rejected") == 0)
 		e.status = BANKRETURN_REJECTED;
 	else
 		problem(rd, rec->line, "status", "'%.40s' is not settled or rejected", rec->field[1]);
-	if (rec->field[2][0] == '\0') {
+	if (rec->len[2] == 0) {
 		if (e.status == BANKRETURN_REJECTED)
 			problem(rd, rec->line, "reason_code", "a rejected payment needs a reason code (e.g. AC04)");
-	} else if (!reason_valid(rec->field[2])) {
+	} else if (!reason_valid(rec->field[2], rec->len[2])) {
 		problem(rd, rec->line, "reason_code", "'%.40s' is not an ISO 20022 status reason code", rec->field[2]);
 	} else {
 		memcpy(e.reason_code, rec->field[2], rec->len[2] + 1);
@@ -217,7 +215,7 @@ static void xml_error(void *ctx, xml_error_ptr e)
 	n = strlen(msg);
 	while (n > 0 && (msg[n - 1] == '\n' || msg[n - 1] == ' '))
 		msg[--n] = '\0';
-	problem(rd, e->line > 0 ? e->line : 1, "-", "%s", msg);
+	problem(rd, e->line > 0 ? e->line : 1, "-", "%s", n ? msg : "malformed XML");
 }
 
 static void xml_ignore(void *ctx, xml_error_ptr e)
@@ -240,8 +238,9 @@ static xmlNodePtr child(xmlNodePtr n, const char *name)
 	return NULL;
 }
 
-/* The element's text without surrounding white space, cut to size ("" for NULL). */
-static void text_of(xmlNodePtr n, char *buf, size_t size)
+/* The element's text without surrounding white space, cut to size ("" for NULL). Returns the
+ * length it has uncut, so that a caller can tell a text that did not fit. */
+static size_t text_of(xmlNodePtr n, char *buf, size_t size)
 {
 	xmlChar *t = n ? xmlNodeGetContent(n) : NULL;
 	const char *s = t ? (const char *)t : "";
@@ -254,6 +253,7 @@ static void text_of(xmlNodePtr n, char *buf, size_t size)
 		len--;
 	snprintf(buf, size, "%.*s", (int)len, s);
 	xmlFree(t);
+	return len;
 }
 
 /* A status at one level (TxSts, PmtInfSts or GrpSts) with the reason beside it. */
@@ -309,7 +309,7 @@ static int entry_status(struct reader *rd, const char *subject, const struct lev
 		problem(rd, 0, subject, "status '%s' is not ACSC, ACCP, RJCT, ACSP, ACTC or PDNG", lv->code);
 		return -1;
 	}
-	if (lv->reason[0] && !reason_valid(lv->reason)) {
+	if (lv->reason[0] && !reason_valid(lv->reason, strlen(lv->reason))) {
 		problem(rd, 0, subject, "'%s' is not an ISO 20022 status reason code", lv->reason);
 		return -1;
 	}
@@ -374,6 +374,22 @@ static int xml_amount(struct reader *rd, const char *subject, xmlNodePtr tx, str
 	return cny ? 0 : -1;
 }
 
+/* An id as skillpay wrote it (1 to 35 bytes, no control character): a longer or odd one is a
+ * problem rather than cut to fit, which could make it name another payment. */
+static int xml_ref(struct reader *rd, xmlNodePtr n, const char *what, char ret[static SP_END_TO_END_MAX + 1])
+{
+	char text[4 * SP_END_TO_END_MAX + 1];
+	size_t len = text_of(n, text, sizeof(text));
+
+	if (len >= sizeof(text) || !id_valid(text, len)) {
+		problem(rd, n ? xmlGetLineNo(n) : 1, what, "'%.40s' is not an id skillpay wrote (1 to %d characters)",
+			text, SP_END_TO_END_MAX);
+		return -1;
+	}
+	memcpy(ret, text, len + 1);
+	return 0;
+}
+
 static int xml_tx(struct reader *rd, xmlNodePtr tx, const struct level *outer, struct sp_error *err)
 {
 	struct bankreturn_entry e = { .scope = BANKRETURN_ONE, .line = xmlGetLineNo(tx) };
@@ -385,7 +401,8 @@ static int xml_tx(struct reader *rd, xmlNodePtr tx, const struct level *outer, s
 		problem(rd, e.line, "TxInfAndSts", "no OrgnlEndToEndId: the payment cannot be told");
 		return 0;
 	}
-	text_of(id, e.ref, sizeof(e.ref));
+	if (xml_ref(rd, id, "OrgnlEndToEndId", e.ref) < 0)
+		return 0;
 	snprintf(subject, sizeof(subject), "EndToEndId '%s'", e.ref);
 	level_read(tx, "TxSts", &own);
 	/* CLI.md: a group status applies to every payment without its own. */
@@ -401,7 +418,8 @@ static int xml_scope(struct reader *rd, enum bankreturn_scope scope, xmlNodePtr 
 	struct bankreturn_entry e = { .scope = scope, .line = id_node ? xmlGetLineNo(id_node) : 0 };
 	char subject[64];
 
-	text_of(id_node, e.ref, sizeof(e.ref));
+	if (xml_ref(rd, id_node, what, e.ref) < 0)
+		return 0;
 	snprintf(subject, sizeof(subject), "%s '%s'", what, e.ref);
 	if (entry_status(rd, subject, lv, &e) < 0)
 		return 0;
@@ -603,11 +621,13 @@ struct applier {
 	struct bankreturn_report *rep;
 };
 
-static void apply_problem(struct applier *a, const struct bankreturn_entry *e, const char *e2e, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
+static void apply_problem(struct applier *a, const struct bankreturn_entry *e, const char *what, const char *id,
+			  const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 
-/* CSV problems name the line and column; pain.002 problems name the EndToEndId. */
-static void apply_problem(struct applier *a, const struct bankreturn_entry *e, const char *e2e, const char *fmt, ...)
+/* CSV problems name the line and column; pain.002 problems name the EndToEndId (what 'id').
+ * The reason never repeats the id: the subject or the line says which payment it is. */
+static void apply_problem(struct applier *a, const struct bankreturn_entry *e, const char *what, const char *id,
+			  const char *fmt, ...)
 {
 	char reason[SP_MESSAGE_MAX], subject[64];
 	va_list ap;
@@ -622,7 +642,7 @@ static void apply_problem(struct applier *a, const struct bankreturn_entry *e, c
 		a->problem_fn(a->ctx, a->path, e->line, "end_to_end_id", reason);
 		return;
 	}
-	snprintf(subject, sizeof(subject), "EndToEndId '%s'", e2e);
+	snprintf(subject, sizeof(subject), "%s '%s'", what, id);
 	a->problem_fn(a->ctx, a->path, 0, subject, reason);
 }
 
@@ -734,8 +754,8 @@ static int apply_payment(struct applier *a, const struct bankreturn_entry *e, co
 		return 0;
 	}
 	if (e->status == BANKRETURN_SETTLED && strcmp(current, "rejected") == 0) {
-		apply_problem(a, e, e2e, "'%s' was rejected (%s) by batch %lld and cannot be settled now: a conflict",
-			      e2e, reason, (long long)current_batch);
+		apply_problem(a, e, "EndToEndId", e2e, "rejected (%s) by batch %lld, cannot be settled now: a conflict",
+			      reason, (long long)current_batch);
 		return 0;
 	}
 	if (e->status == BANKRETURN_REJECTED && strcmp(current, "settled") == 0)
@@ -755,11 +775,11 @@ static int apply_one(struct applier *a, const struct bankreturn_entry *e, struct
 	amount_fen = found ? sqlite3_column_int64(a->by_id, 1) : 0;
 	sqlite3_reset(a->by_id);
 	if (!found) {
-		apply_problem(a, e, e->ref, "unknown EndToEndId '%s': no payment carries it", e->ref);
+		apply_problem(a, e, "EndToEndId", e->ref, "unknown EndToEndId: no payment carries it");
 		return 0;
 	}
 	if (e->has_amount && e->amount_fen != amount_fen) {
-		apply_problem(a, e, e->ref, "amount %s differs from the payment's %s", money_format(e->amount_fen, got),
+		apply_problem(a, e, "EndToEndId", e->ref, "amount %s differs from the payment's %s", money_format(e->amount_fen, got),
 			      money_format(amount_fen, want));
 		return 0;
 	}
@@ -795,7 +815,7 @@ static int apply_scope(struct applier *a, const struct bankreturn_entry *e, stru
 	int rc;
 
 	if (scope_parse(e, &month, funding) < 0) {
-		apply_problem(a, e, e->ref, "%s '%s' is not a skillpay payment file (SKILLPAY-YYYY-MM)", what, e->ref);
+		apply_problem(a, e, what, e->ref, "not a skillpay payment file (SKILLPAY-YYYY-MM[-FUNDING])");
 		return 0;
 	}
 	sqlite3_bind_int(a->by_scope, 1, month);
@@ -816,7 +836,7 @@ static int apply_scope(struct applier *a, const struct bankreturn_entry *e, stru
 	if (rc != SQLITE_DONE)
 		return store_fail(a->s, "payments", err);
 	if (n == 0)
-		apply_problem(a, e, e->ref, "%s '%s' names no payment", what, e->ref);
+		apply_problem(a, e, what, e->ref, "names no payment");
 	return 0;
 }
 
