@@ -50,6 +50,24 @@ int64_t store_last_batch(struct store *s);
 /* The last closed month as yyyymm, or 0 when no month is closed. */
 int32_t store_last_closed(struct store *s);
 
+/* A row of the batches table: an ingested file or a bank return (migrations/0001_facts.sql). */
+struct store_batch {
+	const char *feed;         /* feed name or 'bank_return' */
+	const char *file_name;
+	const char *sha256;       /* 64 hex digits of the file's bytes */
+	const char *appeal;       /* NULL when not an appeal */
+	const char *encoding;
+	long rows_read, rows_loaded, rows_rejected;   /* read = loaded + rejected */
+};
+
+/* The batch that already holds a file with these bytes, or *ret_batch = 0. */
+int store_batch_find(struct store *s, const char *sha256, int64_t *ret_batch, struct sp_error *err);
+/* Inserts b (inside the caller's transaction) and returns its id. */
+int store_batch_open(struct store *s, const struct store_batch *b, int64_t *ret_batch, struct sp_error *err);
+/* Sets a batch's final counts (read = loaded + rejected). */
+int store_batch_counts(struct store *s, int64_t batch, long read, long loaded, long rejected,
+		       struct sp_error *err);
+
 /* Text of a column, never NULL ("" for SQL NULL). */
 const char *store_text(sqlite3_stmt *st, int col);
 

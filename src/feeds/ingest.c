@@ -463,65 +463,6 @@ int file_sha256(const char *path, char ret_hex[static 65], struct sp_error *err)
 	return 0;
 }
 
-static int batch_lookup(struct store *s, const char *sha, int64_t *ret_batch, struct sp_error *err)
-{
-	sqlite3_stmt *st;
-
-	*ret_batch = 0;
-	if (store_prepare(s, "SELECT batch_id FROM batches WHERE sha256 = ?1 AND feed <> 'seed'", &st, err) < 0)
-		return -1;
-	sqlite3_bind_text(st, 1, sha, -1, SQLITE_STATIC);
-	if (sqlite3_step(st) == SQLITE_ROW)
-		*ret_batch = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
-	return 0;
-}
-
-static int batch_open(struct ingest *in, const char *sha, struct sp_error *err)
-{
-	sqlite3_stmt *st;
-	char now[24];
-
-	store_now_utc(now);
-	if (store_prepare(in->s, "INSERT INTO batches(feed, file_name, sha256, rows_read, rows_loaded,"
-				 " rows_rejected, appeal, encoding, ingested_at) VALUES (?1, ?2, ?3, 0, 0, 0, ?4, ?5, ?6)",
-			  &st, err) < 0)
-		return -1;
-	sqlite3_bind_text(st, 1, in->def->name, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, in->path, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 3, sha, -1, SQLITE_STATIC);
-	if (in->opt->appeal)
-		sqlite3_bind_text(st, 4, in->opt->appeal, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 5, in->opt->encoding, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 6, now, -1, SQLITE_STATIC);
-	if (sqlite3_step(st) != SQLITE_DONE) {
-		sqlite3_finalize(st);
-		return store_fail(in->s, "batches", err);
-	}
-	sqlite3_finalize(st);
-	in->batch = sqlite3_last_insert_rowid(in->s->db);
-	return 0;
-}
-
-static int batch_counts(struct ingest *in, struct sp_error *err)
-{
-	sqlite3_stmt *st;
-
-	if (store_prepare(in->s, "UPDATE batches SET rows_read = ?2, rows_loaded = ?3, rows_rejected = ?4"
-				 " WHERE batch_id = ?1", &st, err) < 0)
-		return -1;
-	sqlite3_bind_int64(st, 1, in->batch);
-	sqlite3_bind_int64(st, 2, in->rows_read);
-	sqlite3_bind_int64(st, 3, in->rows_loaded);
-	sqlite3_bind_int64(st, 4, in->rows_rejected);
-	if (sqlite3_step(st) != SQLITE_DONE) {
-		sqlite3_finalize(st);
-		return store_fail(in->s, "batches", err);
-	}
-	sqlite3_finalize(st);
-	return 0;
-}
-
 static int stream_pass(struct ingest *in, enum pass pass, struct sp_error *err)
 {
 	FILE *f = fopen(in->path, "rb");
@@ -594,6 +535,7 @@ int ingest_file(struct store *s, const char *path, const struct ingest_options *
 		struct sp_error *err)
 {
 	struct ingest in;
+	struct store_batch batch;
 	char sha[65];
 	int64_t existing;
 	int rc;
@@ -610,7 +552,7 @@ int ingest_file(struct store *s, const char *path, const struct ingest_options *
 		return -1;
 	if (store_begin(s, err) < 0)
 		return -1;
-	if (batch_lookup(s, sha, &existing, err) < 0)
+	if (store_batch_find(s, sha, &existing, err) < 0)
 		goto fail;
 	if (existing) {
 		store_rollback(s);
@@ -628,8 +570,10 @@ int ingest_file(struct store *s, const char *path, const struct ingest_options *
 	in.problem_fn = problem_fn;
 	in.problem_ctx = ctx;
 	in.today = day_today();
-	if (batch_open(&in, sha, err) < 0 || prepare(&in, err) < 0 || load(&in, ret, err) < 0 ||
-	    batch_counts(&in, err) < 0)
+	batch = (struct store_batch){ .feed = in.def->name, .file_name = path, .sha256 = sha,
+				      .appeal = opt->appeal, .encoding = opt->encoding };
+	if (store_batch_open(s, &batch, &in.batch, err) < 0 || prepare(&in, err) < 0 || load(&in, ret, err) < 0 ||
+	    store_batch_counts(s, in.batch, in.rows_read, in.rows_loaded, in.rows_rejected, err) < 0)
 		goto fail;
 	fault_point("ingest.before_commit");
 	finalize(&in);

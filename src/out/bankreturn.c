@@ -840,45 +840,6 @@ static int apply_scope(struct applier *a, const struct bankreturn_entry *e, stru
 	return 0;
 }
 
-static int batch_lookup(struct store *s, const char *sha, int64_t *ret_batch, struct sp_error *err)
-{
-	sqlite3_stmt *st;
-
-	*ret_batch = 0;
-	if (store_prepare(s, "SELECT batch_id FROM batches WHERE sha256 = ?1 AND feed <> 'seed'", &st, err) < 0)
-		return -1;
-	sqlite3_bind_text(st, 1, sha, -1, SQLITE_STATIC);
-	if (sqlite3_step(st) == SQLITE_ROW)
-		*ret_batch = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
-	return 0;
-}
-
-/* The file as a batch: every status it holds is read and loaded, or the file is refused whole. */
-static int batch_insert(struct store *s, const char *path, const char *sha, long rows, int64_t *ret_batch,
-			struct sp_error *err)
-{
-	sqlite3_stmt *st;
-	char now[24];
-	int rc;
-
-	store_now_utc(now);
-	if (store_prepare(s, "INSERT INTO batches(feed, file_name, sha256, rows_read, rows_loaded, rows_rejected,"
-			     " appeal, encoding, ingested_at) VALUES ('bank_return', ?1, ?2, ?3, ?3, 0, NULL, 'utf-8', ?4)",
-			  &st, err) < 0)
-		return -1;
-	sqlite3_bind_text(st, 1, path, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, sha, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 3, rows);
-	sqlite3_bind_text(st, 4, now, -1, SQLITE_STATIC);
-	rc = sqlite3_step(st);
-	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE)
-		return store_fail(s, "batches", err);
-	*ret_batch = sqlite3_last_insert_rowid(s->db);
-	return 0;
-}
-
 static int apply_all(struct applier *a, const struct bankreturn *r, struct sp_error *err)
 {
 	int rc = 0;
@@ -906,11 +867,12 @@ int bankreturn_reconcile(struct store *s, const char *path, bankreturn_problem_f
 	struct bankreturn r = { 0 };
 	char sha[65];
 	int64_t existing;
+	struct store_batch batch;
 
 	memset(ret, 0, sizeof(*ret));
 	if (file_sha256(path, sha, err) < 0 || store_begin(s, err) < 0)
 		return -1;
-	if (batch_lookup(s, sha, &existing, err) < 0)
+	if (store_batch_find(s, sha, &existing, err) < 0)
 		goto fail;
 	if (existing) {
 		/* CLI.md: reading the same file twice changes nothing. */
@@ -922,7 +884,9 @@ int bankreturn_reconcile(struct store *s, const char *path, bankreturn_problem_f
 	if (bankreturn_parse(path, NULL, problem_fn, ctx, &r, err) < 0)
 		goto fail;
 	a.format = ret->format = r.format;
-	if (batch_insert(s, path, sha, r.n, &a.batch, err) < 0 || apply_all(&a, &r, err) < 0)
+	batch = (struct store_batch){ .feed = "bank_return", .file_name = path, .sha256 = sha,
+				      .encoding = "utf-8", .rows_read = r.n, .rows_loaded = r.n };
+	if (store_batch_open(s, &batch, &a.batch, err) < 0 || apply_all(&a, &r, err) < 0)
 		goto fail;
 	fault_point("reconcile.before_commit");
 	bankreturn_release(&r);
