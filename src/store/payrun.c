@@ -420,11 +420,11 @@ static int persons_run(struct run *r, struct sp_error *err)
 static int unresolved_warnings(struct run *r, struct sp_error *err)
 {
 	static const char sql[] =
-		"SELECT 'titles', person_id FROM titles t WHERE" AS_OF("?1") "AND NOT EXISTS (SELECT 1 FROM persons p WHERE p.person_id = t.person_id AND" AS_OF("?1") ")"
-		" UNION SELECT 'certificates', person_id FROM certificates t WHERE" AS_OF("?1") "AND NOT EXISTS (SELECT 1 FROM persons p WHERE p.person_id = t.person_id AND" AS_OF("?1") ")"
-		" UNION SELECT 'chief_craftsmen', person_id FROM chief_craftsmen t WHERE" AS_OF("?1") "AND NOT EXISTS (SELECT 1 FROM persons p WHERE p.person_id = t.person_id AND" AS_OF("?1") ")"
-		" UNION SELECT 'employment', employer_id FROM employment t WHERE" AS_OF("?1") "AND NOT EXISTS (SELECT 1 FROM employers p WHERE p.employer_id = t.employer_id AND" AS_OF("?1") ")"
-		" UNION SELECT 'chief_craftsmen', employer_id FROM chief_craftsmen t WHERE" AS_OF("?1") "AND NOT EXISTS (SELECT 1 FROM employers p WHERE p.employer_id = t.employer_id AND" AS_OF("?1") ")"
+		"SELECT 'titles', person_id, 'persons' FROM titles t WHERE" AS_OF("?1") "AND NOT EXISTS (SELECT 1 FROM persons p WHERE p.person_id = t.person_id AND" AS_OF("?1") ")"
+		" UNION SELECT 'certificates', person_id, 'persons' FROM certificates t WHERE" AS_OF("?1") "AND NOT EXISTS (SELECT 1 FROM persons p WHERE p.person_id = t.person_id AND" AS_OF("?1") ")"
+		" UNION SELECT 'chief_craftsmen', person_id, 'persons' FROM chief_craftsmen t WHERE" AS_OF("?1") "AND NOT EXISTS (SELECT 1 FROM persons p WHERE p.person_id = t.person_id AND" AS_OF("?1") ")"
+		" UNION SELECT 'employment', employer_id, 'employers' FROM employment t WHERE" AS_OF("?1") "AND NOT EXISTS (SELECT 1 FROM employers p WHERE p.employer_id = t.employer_id AND" AS_OF("?1") ")"
+		" UNION SELECT 'chief_craftsmen', employer_id, 'employers' FROM chief_craftsmen t WHERE" AS_OF("?1") "AND NOT EXISTS (SELECT 1 FROM employers p WHERE p.employer_id = t.employer_id AND" AS_OF("?1") ")"
 		" ORDER BY 1, 2 LIMIT 1000";
 	sqlite3_stmt *st;
 
@@ -432,10 +432,8 @@ static int unresolved_warnings(struct run *r, struct sp_error *err)
 		return -1;
 	sqlite3_bind_int64(st, 1, r->as_of);
 	while (sqlite3_step(st) == SQLITE_ROW) {
-		const char *id = store_text(st, 1);
-
-		warnf(r, "%s: '%s' is not in %s: it is never paid", store_text(st, 0), id,
-		      strchr("0123456789", id[0]) && strlen(id) == 18 && id[0] != '9' ? "persons" : "the known feeds");
+		warnf(r, "%s: '%s' is not in %s: it is never paid", store_text(st, 0), store_text(st, 1),
+		      store_text(st, 2));
 	}
 	sqlite3_finalize(st);
 	return 0;
