@@ -18,7 +18,7 @@
 #include "skillpay/rules.h"
 #include "skillpay/store.h"
 
-#define REPORT_COLUMNS_MAX 8          /* the widest table (stopped payees) has 7 */
+#define REPORT_COLUMNS_MAX 8          /* the widest table (stopped payees) has 6 */
 #define REPORT_TABLES_MAX 8           /* tables in one report */
 #define REPORT_NOTES_MAX 64           /* note lines under a report's title */
 #define REPORT_ROWS_MAX 10000000      /* rows in one table: far above a county's payees */
@@ -40,6 +40,7 @@ struct report_cell {
 struct report_table {
 	char name[REPORT_SHEET_NAME_MAX * 4 + 1];  /* short name: the xlsx sheet name */
 	char *title;                      /* the line above the table */
+	char types[REPORT_COLUMNS_MAX + 1]; /* per column: 't' text, 'f' fen, 'c' count */
 	int n_columns;
 	char *headers[REPORT_COLUMNS_MAX];
 	int n_rows, cap_rows;
@@ -72,9 +73,10 @@ int report_set_title(struct report *r, struct sp_error *err, const char *fmt, ..
 int report_add_note(struct report *r, struct sp_error *err, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
-/* Adds an empty table of n_columns (1..REPORT_COLUMNS_MAX) with these headers; *ret points
- * into r (valid until report_release). Returns 0 or -1 with err set. */
-int report_add_table(struct report *r, const char *name, const char *title, int n_columns,
+/* Adds an empty table with one column per letter of types ('t' text, 'f' fen, 'c' count; 1 to
+ * REPORT_COLUMNS_MAX of them) and these headers; numeric columns are right-aligned and summed
+ * by the totals row. *ret points into r (valid until report_release). Returns 0 or -1. */
+int report_add_table(struct report *r, const char *name, const char *title, const char *types,
 		     const char *const headers[], struct report_table **ret, struct sp_error *err);
 
 /* Appends a row: one type letter per column of types, then one argument each:
