@@ -166,7 +166,7 @@ check "the demo CSV return says the same as its pain.002" "$( [ $rc = 0 ] && [ "
 db="$tmp/demo.db"
 
 # Next month: P08's 2800.00 (+ 200.00 retro for 2026-09) is held while no new account is known.
-sp ingest "$demo"/2026-10/*.csv
+sp ingest "$demo"/2026-10/social_insurance-2026-10.csv "$demo"/2026-10/enterprise_allowance-2026-10.csv
 sp run --month 2026-10
 why=""
 [ "$(q "SELECT amount_fen || '|' || hold_reason FROM draft_payments WHERE run_month = 202610 AND payee_id = '$P08'")" = "300000|last payment rejected (AC04) and no bank account row ingested since" ] ||
