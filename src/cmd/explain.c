@@ -8,6 +8,7 @@
 #include "skillpay/facts.h"
 #include "skillpay/identity.h"
 #include "skillpay/money.h"
+#include "skillpay/report.h"
 
 static const char usage[] = "usage: skillpay explain PERSON_ID --month YYYY-MM [--json]\n";
 
@@ -92,6 +93,16 @@ static const char batches_sql[] =
 	" UNION SELECT batch_in FROM chief_craftsmen WHERE person_id = ?1 UNION SELECT batch_out FROM chief_craftsmen WHERE person_id = ?1)"
 	" ORDER BY batch_id";
 
+/* Prints s left-aligned in width terminal columns (a CJK character takes two). */
+static void put_padded(const char *s, int width)
+{
+	int pad = width - report_display_width(s);
+
+	fputs(s, stdout);
+	for (int i = 0; i < (pad > 0 ? pad : 0) + 1; i++)
+		putchar(' ');
+}
+
 static void print_text(struct store *s, const char *person_id, sp_month month, const struct explanation *x)
 {
 	const struct rules_trace *t = &x->trace;
@@ -102,9 +113,13 @@ static void print_text(struct store *s, const char *person_id, sp_month month, c
 	printf("explain %s for %s (facts as of batch %lld)%s\n", person_id, m, (long long)x->world.as_of,
 	       x->reader.person.known ? "" : " - no persons row: never paid");
 	printf("\n%-5s %-6s %-4s %-28s %s\n", "rule", "clause", "", "subject", "why");
-	for (int i = 0; i < t->n; i++)
-		printf("%-5s %-6s %-4s %-28s %s\n", t->v[i].rule, t->v[i].clause, t->v[i].passed ? "ok" : "FAIL",
-		       t->v[i].subject, t->v[i].why);
+	for (int i = 0; i < t->n; i++) {
+		put_padded(t->v[i].rule, 5);
+		put_padded(t->v[i].clause, 6);
+		put_padded(t->v[i].passed ? "ok" : "FAIL", 4);
+		put_padded(t->v[i].subject, 28);
+		puts(t->v[i].why);
+	}
 	printf("\npaid (R5): %s\n", t->paid == KIND_COUNT ? "none" : kind_name(t->paid));
 	printf("suppressed (R5):");
 	for (int k = 0; k < KIND_CHIEF; k++)
