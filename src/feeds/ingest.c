@@ -507,7 +507,8 @@ static int load(struct ingest *in, struct ingest_report *ret, struct sp_error *e
 	}
 	if (stream_pass(in, PASS_PREVIEW, err) < 0)
 		return -1;
-	qsort(in->bad, in->n_bad, sizeof(*in->bad), cmp_bad);
+	if (in->n_bad > 0)
+		qsort(in->bad, in->n_bad, sizeof(*in->bad), cmp_bad);
 	if (in->n_bad) {
 		if (in->opt->rejects_path)
 			snprintf(ret->rejects_path, sizeof(ret->rejects_path), "%s", in->opt->rejects_path);

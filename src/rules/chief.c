@@ -115,7 +115,8 @@ static int chief_step1(const struct rules_employers *employers,
 static int chief_step2(struct chief_candidate *cands, int n_cands, sp_month m,
 		       struct rules_chief_plan *plan)
 {
-	qsort(cands, (size_t)n_cands, sizeof(*cands), chief_cmp_step2);
+	if (n_cands > 0)
+		qsort(cands, (size_t)n_cands, sizeof(*cands), chief_cmp_step2);
 	for (int i = 0; i < n_cands; i++) {
 		if (i > 0 && strcmp(cands[i].person_id, cands[i - 1].person_id) == 0)
 			continue;
@@ -139,7 +140,8 @@ static const struct rules_chief **chief_sorted(const struct rules_employers *emp
 	for (int i = 0; i < n_chiefs; i++)
 		if (chiefs[i].employer >= 0 && chiefs[i].employer < employers->n)
 			sorted[n++] = &chiefs[i];
-	qsort(sorted, (size_t)n, sizeof(*sorted), chief_cmp_step1);
+	if (n > 0)
+		qsort(sorted, (size_t)n, sizeof(*sorted), chief_cmp_step1);
 	*ret_n = n;
 	return sorted;
 }
@@ -176,7 +178,8 @@ int rules_chief_plan_build(const struct rules_employers *employers,
 		rules_chief_plan_release(ret);
 		return sp_error_set(err, SP_EXIT_INTERNAL, "chief plan: out of memory");
 	}
-	qsort(ret->v, (size_t)ret->n, sizeof(*ret->v), chief_cmp_plan);
+	if (ret->n > 0)  /* qsort may not be given NULL, even for no elements */
+		qsort(ret->v, (size_t)ret->n, sizeof(*ret->v), chief_cmp_plan);
 	return 0;
 }
 

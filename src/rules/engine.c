@@ -306,7 +306,8 @@ static int titles_prepare(struct engine *en)
 		t->awarded_in = MONTH_NONE;
 		title_window(en, t);
 	}
-	qsort(en->titles, (size_t)en->n_titles, sizeof(*en->titles), title_cmp);
+	if (en->n_titles > 0)
+		qsort(en->titles, (size_t)en->n_titles, sizeof(*en->titles), title_cmp);
 	title_mark_duplicates(en);
 	return 0;
 }
@@ -326,7 +327,8 @@ static int spans_merge(struct span *spans, int n)
 {
 	int out = 0;
 
-	qsort(spans, (size_t)n, sizeof(*spans), span_cmp);
+	if (n > 0)
+		qsort(spans, (size_t)n, sizeof(*spans), span_cmp);
 	for (int i = 0; i < n; i++) {
 		if (out > 0 && spans[i].lo <= spans[out - 1].hi) {
 			spans[out - 1].hi = max_day(spans[out - 1].hi, spans[i].hi);

@@ -311,7 +311,8 @@ static int person_run(struct run *r, const char *person_id, struct sp_error *err
 	if (read_posted(r, person_id, only_month, err) < 0 || person_appeal(r, person_id, appeal, err) < 0 ||
 	    opening_lines(r, person_id, err) < 0)
 		return -1;
-	qsort(r->cells, (size_t)r->n_cells, sizeof(*r->cells), cell_cmp);
+	if (r->n_cells > 0)
+		qsort(r->cells, (size_t)r->n_cells, sizeof(*r->cells), cell_cmp);
 	/* Sum each key's due and posted amounts; post what differs. */
 	for (int i = 0; i < r->n_cells;) {
 		struct cell key = r->cells[i];
