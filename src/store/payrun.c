@@ -458,13 +458,17 @@ static void run_release(struct run *r)
 int payrun_payments(struct store *s, int32_t month, int64_t as_of, struct payrun_summary *sum,
 		    payrun_warn_fn warn, void *warn_ctx, struct sp_error *err);
 
-/* The incremental path holds only while the world every person shares (employers, chief
- * craftsmen, parameters) is as the previous close saw it; otherwise everyone is recomputed. */
+/* The incremental path holds only while the world every person shares is as the previous
+ * close saw it: employers, parameters, and the chief plan of R13, which ties persons together
+ * (one chief per enterprise), so a chief's persons row counts too. Otherwise everyone is
+ * recomputed. */
 static bool world_unchanged(struct store *s, int64_t since)
 {
 	return query_i64(s, "SELECT (SELECT count(*) FROM employers WHERE batch_in > ?1 OR batch_out > ?1)"
 			    " + (SELECT count(*) FROM chief_craftsmen WHERE batch_in > ?1 OR batch_out > ?1)"
-			    " + (SELECT count(*) FROM parameters WHERE batch_in > ?1 OR batch_out > ?1)", since) == 0;
+			    " + (SELECT count(*) FROM parameters WHERE batch_in > ?1 OR batch_out > ?1)"
+			    " + (SELECT count(*) FROM persons WHERE (batch_in > ?1 OR batch_out > ?1)"
+			    "    AND person_id IN (SELECT person_id FROM chief_craftsmen))", since) == 0;
 }
 
 int payrun_run(struct store *s, int32_t month, bool full, payrun_warn_fn warn, void *warn_ctx,

@@ -71,6 +71,14 @@ def employer_id(n, region=COUNTY):
     return body + CREDIT_ALPHABET[(31 - s % 31) % 31]
 
 
+def credit_valid(s):
+    """True when s also passes the GB 32100 check (1 in 31 identity numbers do)."""
+    if len(s) != 18 or any(c not in CREDIT_ALPHABET for c in s) or not s[2:8].isdigit():
+        return False
+    t = sum(CREDIT_ALPHABET.index(c) * w for c, w in zip(s[:17], CREDIT_WEIGHTS))
+    return CREDIT_ALPHABET[(31 - t % 31) % 31] == s[17]
+
+
 # ---------------------------------------------------------------- months and money
 
 def mnum(m):
@@ -192,11 +200,14 @@ class Db:
         self.sp_ok("init")
 
     def sp(self, *args, json_out=False):
-        cmd = [self.bin, "--db", self.path, "--config", os.path.join(self.dir, "none.ini")]
+        cmd = [self.bin, "--db", self.path]
         if json_out:
             cmd.append("--json")
         cmd += list(args)
-        p = subprocess.run(cmd, cwd=self.dir, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        # no configuration: none in the database's folder (the working directory), none from
+        # the environment
+        env = {k: v for k, v in os.environ.items() if k not in ("SKILLPAY_CONFIG", "SKILLPAY_DB")}
+        p = subprocess.run(cmd, cwd=self.dir, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
         return p.returncode, p.stdout.decode("utf-8", "replace"), p.stderr.decode("utf-8", "replace")
 
     def sp_ok(self, *args, json_out=False):
