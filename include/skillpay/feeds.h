@@ -39,7 +39,8 @@ struct feed_def {
 	const char *name;               /* also the table name */
 	int n_columns;
 	struct feed_column columns[8];
-	const char *insert_sql;         /* (batch_in, line, fact_key, columns in order) */
+	const char *insert_sql;         /* (batch_in, line, fact_key, columns in order); does nothing
+					 * when a current row holds the key */
 	const char *find_sql;           /* current row by fact_key: id, batch_in, line */
 	const char *retire_sql;         /* batch_out = ?2 for row id ?1 */
 };

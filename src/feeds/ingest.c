@@ -253,17 +253,9 @@ static int find_current(struct ingest *in, int64_t *ret_id, int64_t *ret_batch, 
 	return 0;
 }
 
-static int row_write(struct ingest *in, long line, bool retract, int64_t current_id,
-		     struct sp_error *err)
+/* Inserts the row; *ret_inserted is false when a current row already holds its key. */
+static int row_insert(struct ingest *in, long line, bool *ret_inserted, struct sp_error *err)
 {
-	if (current_id) {
-		sqlite3_bind_int64(in->retire, 1, current_id);
-		sqlite3_bind_int64(in->retire, 2, in->batch);
-		if (step_done(in, in->retire, err) < 0)
-			return -1;
-	}
-	if (retract)
-		return 0;
 	sqlite3_bind_int64(in->insert, 1, in->batch);
 	sqlite3_bind_int64(in->insert, 2, line);
 	sqlite3_bind_text(in->insert, 3, in->key, -1, SQLITE_STATIC);
@@ -277,7 +269,30 @@ static int row_write(struct ingest *in, long line, bool retract, int64_t current
 		else
 			sqlite3_bind_text(in->insert, 4 + c, v->text, -1, SQLITE_STATIC);
 	}
-	return step_done(in, in->insert, err);
+	if (step_done(in, in->insert, err) < 0)
+		return -1;
+	*ret_inserted = sqlite3_changes(in->s->db) > 0;
+	return 0;
+}
+
+/* Supersedes or retracts the current row of the key (batch_out = this batch), then inserts. */
+static int row_replace(struct ingest *in, long line, bool retract, int64_t current_id,
+		       struct sp_error *err)
+{
+	bool inserted;
+
+	if (current_id) {
+		sqlite3_bind_int64(in->retire, 1, current_id);
+		sqlite3_bind_int64(in->retire, 2, in->batch);
+		if (step_done(in, in->retire, err) < 0)
+			return -1;
+	}
+	if (retract)
+		return 0;
+	if (row_insert(in, line, &inserted, err) < 0)
+		return -1;
+	assert(inserted);
+	return 0;
 }
 
 static int duplicate_problem(struct ingest *in, long line, long first_line, struct sp_error *err)
@@ -358,6 +373,13 @@ static int reject_write(struct ingest *in, const struct csv_record *rec, struct 
 	return 0;
 }
 
+static int row_loaded(struct ingest *in)
+{
+	if (in->rows_loaded++ == 0)
+		fault_point("ingest.after_first_row");
+	return 0;
+}
+
 static int on_row(void *ctx, const struct csv_record *rec, struct sp_error *err)
 {
 	struct ingest *in = ctx;
@@ -384,6 +406,15 @@ static int on_row(void *ctx, const struct csv_record *rec, struct sp_error *err)
 		if (dup)
 			return 0;
 	}
+	/* Most rows bring a new key: insert first, look the key up only when it is held. */
+	if (!retract && in->pass != PASS_PREVIEW) {
+		bool inserted;
+
+		if (row_insert(in, rec->line, &inserted, err) < 0)
+			return -1;
+		if (inserted)
+			return row_loaded(in);
+	}
 	if (find_current(in, &current, &current_batch, &current_line, err) < 0)
 		return -1;
 	if (current && current_batch == in->batch)
@@ -392,11 +423,9 @@ static int on_row(void *ctx, const struct csv_record *rec, struct sp_error *err)
 		return row_problem(in, rec->line, "op", "retracts a key that is not known", err);
 	if (in->pass == PASS_PREVIEW)
 		return 0;
-	if (row_write(in, rec->line, retract, current, err) < 0)
+	if (row_replace(in, rec->line, retract, current, err) < 0)
 		return -1;
-	if (in->rows_loaded++ == 0)
-		fault_point("ingest.after_first_row");
-	return 0;
+	return row_loaded(in);
 }
 
 static int cmp_bad(const void *a, const void *b)
