@@ -40,4 +40,9 @@ bool cmd_wants_help(int argc, char **argv);
 /* Parses --month YYYY-MM into *ret (yyyymm); prints and returns SP_EXIT_USAGE on error. */
 int cmd_month_arg(const char *arg, const char *usage, int32_t *ret_yyyymm);
 
+/* After option parsing: no operand may be left (optind), --month must be a month, and the
+ * database must open. Returns 0, or the exit code of what it printed. */
+int cmd_month_open(int argc, char **argv, const char *month_arg, const char *usage,
+		   struct cmd_ctx *ctx, int32_t *ret_month, struct store **ret);
+
 #endif

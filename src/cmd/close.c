@@ -44,11 +44,7 @@ int cmd_close(int argc, char **argv, struct cmd_ctx *ctx)
 		default: return cmd_usage_error(usage, "unknown option");
 		}
 	}
-	if (optind < argc)
-		return cmd_usage_error(usage, "unexpected argument '%s'", argv[optind]);
-	if ((rc = cmd_month_arg(month_arg, usage, &month)) != 0)
-		return rc;
-	if ((rc = cmd_open(ctx, &s)) != 0)
+	if ((rc = cmd_month_open(argc, argv, month_arg, usage, ctx, &month, &s)) != 0)
 		return rc;
 	if (payrun_close(s, month, by ? by : default_by(), &res, &err) < 0) {
 		store_close(s);

@@ -1,4 +1,5 @@
 /* common.c - helpers every subcommand shares (include/skillpay/cmd.h). */
+#include <getopt.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -65,4 +66,16 @@ int cmd_month_arg(const char *arg, const char *usage, int32_t *ret_yyyymm)
 		return cmd_usage_error(usage, "'%s' is before the policy start (2021-08)", arg);
 	*ret_yyyymm = month_to_int(m);
 	return 0;
+}
+
+int cmd_month_open(int argc, char **argv, const char *month_arg, const char *usage,
+		   struct cmd_ctx *ctx, int32_t *ret_month, struct store **ret)
+{
+	int rc;
+
+	if (optind < argc)
+		return cmd_usage_error(usage, "unexpected argument '%s'", argv[optind]);
+	if ((rc = cmd_month_arg(month_arg, usage, ret_month)) != 0)
+		return rc;
+	return cmd_open(ctx, ret);
 }
