@@ -39,6 +39,14 @@ static void on_field(void *data, size_t len, void *vr)
 
 	if (r->stop)
 		return;
+	/* Chunks end at LF, so a record that begins inside one followed a bare CR: FEEDS.md
+	 * allows LF or CRLF line ends only, and two records on one line could not be told apart. */
+	if (!r->in_record) {
+		sp_error_set(r->err, SP_EXIT_INPUT, "%s:%ld: -: a carriage return without a line feed is not a line end (use LF or CRLF)",
+			     r->name, r->line);
+		r->stop = true;
+		return;
+	}
 	if (i >= CSVREAD_FIELDS_MAX) {
 		r->rec.overflow = 1;
 		return;

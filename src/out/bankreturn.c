@@ -519,6 +519,13 @@ static int xml_read(struct reader *rd, const char *xsd_dir, struct sp_error *err
 			problem(rd, 1, "-", "not well-formed XML");
 		return 0;
 	}
+	/* A pain.002 needs no DTD; one that brings entities cannot be validated by libxml2's
+	 * schema processor either. Refuse it as input, not as our failure. */
+	if (doc->intSubset || doc->extSubset) {
+		problem(rd, 1, "-", "a DOCTYPE is not allowed in a bank return");
+		xmlFreeDoc(doc);
+		return 0;
+	}
 	rc = xml_validate(rd, doc, xsd_dir, err);
 	if (rc == 0 && rd->problems == 0)
 		rc = xml_entries(rd, doc, err);

@@ -10,9 +10,9 @@ import sys
 import traceback
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from skp import (Db, Tap, LEDGER_HEADER, COUNTY, person_id, employer_id, months, madd, mnum,
-                 fen, yuan, make_root, remove_root)  # noqa: E402
-from facts import Facts, OCC  # noqa: E402
+from skp import (Db, Tap, LEDGER_HEADER, person_id, employer_id, months, mnum, fen, yuan,
+                 make_root, remove_root)  # noqa: E402
+from facts import Facts  # noqa: E402
 
 T = Tap()
 BIN = None
@@ -600,7 +600,7 @@ def opening_credit_lookalike():
     db.ingest(f.feeds())
     rc, _, err = db.ingest(hist.feeds(), expect=None)
     T.eq(rc, 0, "go-live: paid_history of person %s (its number also passes the GB 32100 check) loads%s"
-         % (p, "" if rc == 0 else ": " + err.strip().splitlines()[0][-120:]))
+         % (p, "" if rc == 0 else ": " + err.strip().splitlines()[0].rsplit("/", 1)[-1][:150]))
     db.run_close("2022-06")
     led = db.ledger()
     T.eq(brief([ln for ln in led if ln["line_type"] == "opening"]),

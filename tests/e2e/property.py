@@ -3,14 +3,17 @@
 arrive late, are corrected and are retracted gives the same ledger sums as one recomputation
 from the final facts (RULES.md section 7: "the result must equal a full recomputation").
 
-Usage: property.py SKILLPAY [--seeds N] [--first SEED] [--seed SEED] [--keep DIR]
+Usage: property.py SKILLPAY [--seeds N] [--first SEED] [--seed SEED] [--every-month] [--keep DIR]
 
 For each seed: random facts for 10-30 persons, delivered in one batch per close month
-(2024-01 .. 2025-06, the first close posts all arrears since 2021-08).  Database A ingests each
-delivery, then runs and closes its month; `replay` of each of its closed months exits 0.  Database B ingests only the final state of every
-fact (one file per feed) and runs and closes 2025-06 once.  The ledger sums per
-(payee_id, person_id, service_month, kind) must be equal to the fen, and `verify` must exit 0
-on both.  Prints TAP and "N passed, M failed"; on a mismatch the seed and the differing keys.
+(2024-01 .. 2025-06; the first close posts all arrears since 2021-08).  Database A ingests
+each delivery, then runs and closes its month.  Database B ingests only the final state of
+every fact (one file per feed) and runs and closes 2025-06 once.  The ledger sums per
+(payee_id, person_id, service_month, kind) of A and B must be equal to the fen.  Also: at two
+checkpoint closes (every close with --every-month) a database C that ingests the facts known
+then and closes that month once equals A's lines posted up to it; `verify` exits 0 on A and B;
+`replay` of each month A closed exits 0.  Prints TAP and "N passed, M failed"; on a mismatch
+the seed and the differing keys.
 """
 import argparse
 import datetime
@@ -22,7 +25,7 @@ import traceback
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from skp import (Db, Tap, COUNTY, credit_valid, FEED_COLUMNS, FEED_KEYS, person_id, employer_id, months, mnum,
-                 mstr, make_root, remove_root, write_feed, yuan)  # noqa: E402
+                 make_root, remove_root, write_feed, yuan)  # noqa: E402
 
 FIRST_CLOSE = "2024-01"
 LAST_CLOSE = "2025-06"
@@ -96,11 +99,11 @@ class History:
 
     def deliveries(self):
         out = [dict() for _ in range(K)]
-        for (feed, _), tl in self.timelines.items():
+        for (feed, key), tl in self.timelines.items():
             for idx, row in tl:
                 if row is RETRACT:
                     r = {c: "" for c in FEED_COLUMNS[feed]}
-                    r.update({c: v for c, v in zip(FEED_KEYS[feed], _)})
+                    r.update(zip(FEED_KEYS[feed], key))
                     r["op"] = "retract"
                 else:
                     r = dict(row)

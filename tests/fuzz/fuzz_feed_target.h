@@ -9,7 +9,8 @@
  * The first record is the header: each feed column is looked up there by name (as ingest
  * does), a column missing from it falls back to its position. Every later record's fields go
  * through field_check. Oracles: a refused file has an SP_EXIT_INPUT error with a message; a
- * record's fields are NUL-terminated at their length; an accepted field is valid UTF-8 of at
+ * record's fields are NUL-terminated at their length and it starts on a later line than the
+ * record before it; an accepted field is valid UTF-8 of at
  * most SP_FIELD_MAX_BYTES, an accepted amount is within range and survives money_format and
  * money_parse_yuan, an accepted date or month survives its format/parse, an accepted identity
  * has its check character. A broken oracle aborts. */
@@ -43,6 +44,7 @@ struct fuzz_feed_ctx {
 	const struct feed_def *def;
 	int position[8];        /* CSV position of each feed column */
 	int seen_header;
+	long last_line;         /* the previous record's line: each record starts on a later one */
 	long records, accepted, refused;
 };
 
@@ -107,6 +109,9 @@ static int fuzz_feed_record(void *vctx, const struct csv_record *rec, struct sp_
 	(void)err;
 	FUZZ_CHECK(rec->n >= 0 && rec->n <= CSVREAD_FIELDS_MAX);
 	FUZZ_CHECK(rec->line >= 1);
+	/* Problems and rejects are keyed by line: two records on one line would share them. */
+	FUZZ_CHECK(rec->line > ctx->last_line);
+	ctx->last_line = rec->line;
 	for (int i = 0; i < rec->n; i++)
 		FUZZ_CHECK(rec->field[i] && rec->field[i][rec->len[i]] == '\0');
 	ctx->records++;
