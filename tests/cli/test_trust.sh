@@ -114,6 +114,26 @@ check "verify: two lines swapped is exit 4" "[ $? -eq 4 ] && grep -q 'line 3' $t
 tamper "UPDATE ledger SET appeal = 'forged' WHERE line_id = 20"
 check "verify: a changed appeal reference is exit 4" "[ $? -eq 4 ] && grep -q 'line 20' $tmp/t.err"
 
+tamper "DROP TRIGGER payments_no_update; UPDATE payments SET amount_fen = amount_fen + 1 WHERE payment_id = 2"
+check "verify: a payment that is not the payee's balance at its close is exit 4" "[ $? -eq 4 ] && grep -q 'was paid or held' $tmp/t.err"
+tamper "DELETE FROM holds WHERE rowid = (SELECT min(rowid) FROM holds)"
+check "verify: a positive balance neither paid nor held is exit 4" "[ $? -eq 4 ] && grep -q 'was paid or held 0.00' $tmp/t.err"
+
+# Bank files: verify --bank-dir checks what each file declares against the month's payments.
+mkdir -p "$tmp/bank"
+(cd "$tmp/ref" && for f in pain001 cn-batch; do "$sp" -q --db db --config "$root/fixtures/demo/skillpay.ini" \
+	export --month 2026-09 --format $f --out "$tmp/bank" >/dev/null 2>&1; done)
+check "verify --bank-dir passes on the exported files" "(cd $tmp/ref && \"$sp\" -q --db db verify --bank-dir $tmp/bank)"
+cp "$tmp/bank/skillpay-2026-09.cn-batch.txt" "$tmp/cn.bak"
+sed -i 's/^T,\([0-9]*\),/T,\1,1/' "$tmp/bank/skillpay-2026-09.cn-batch.txt"
+(cd "$tmp/ref" && "$sp" -q --db db verify --bank-dir "$tmp/bank" 2>"$tmp/t.err")
+check "verify --bank-dir: a trailer total that is not the month's payments is exit 4" "[ $? -eq 4 ] && grep -q 'does not declare' $tmp/t.err"
+cp "$tmp/cn.bak" "$tmp/bank/skillpay-2026-09.cn-batch.txt"
+sed -i 's/<Nm>/<Nm>X/' "$tmp/bank/skillpay-2026-09.pain001.xml"
+(cd "$tmp/ref" && "$sp" -q --db db verify --bank-dir "$tmp/bank" 2>"$tmp/t.err")
+check "verify --bank-dir: a file changed after export is exit 4" "[ $? -eq 4 ] && grep -q 'sha256' $tmp/t.err"
+check "bank files are created mode 0600" "[ \"\$(stat -c %a $tmp/bank/skillpay-2026-09.cn-batch.txt)\" = 600 ]"
+
 # Privacy: the database is created 0600.
 check "the database is created mode 0600" "[ \"\$(stat -c %a $tmp/ref/db)\" = 600 ]"
 
