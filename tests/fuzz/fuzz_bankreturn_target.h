@@ -36,6 +36,21 @@
 	} while (0)
 #endif
 
+#ifndef FUZZ_SCRATCH_ROOT_DEFINED
+#define FUZZ_SCRATCH_ROOT_DEFINED
+/* Where the per-process scratch folder goes: $FUZZ_SCRATCH (scripts/fuzz sets it to a folder
+ * it removes, since a crashing or stopped fuzz process never runs its atexit cleanup), else
+ * /dev/shm, else /tmp. */
+static const char *fuzz_scratch_root(void)
+{
+	const char *env = getenv("FUZZ_SCRATCH");
+
+	if (env && env[0] && strlen(env) <= 40)
+		return env;
+	return access("/dev/shm", W_OK) == 0 ? "/dev/shm" : "/tmp";
+}
+#endif
+
 struct fuzz_bankreturn_state {
 	char dir[64];
 	char path[128];
@@ -59,8 +74,7 @@ static void fuzz_bankreturn_init(void)
 
 	if (st->ready)
 		return;
-	snprintf(st->dir, sizeof(st->dir), "%s/skillpay-fuzz.XXXXXX",
-		 access("/dev/shm", W_OK) == 0 ? "/dev/shm" : "/tmp");
+	snprintf(st->dir, sizeof(st->dir), "%.40s/skillpay-fuzz.XXXXXX", fuzz_scratch_root());
 	FUZZ_CHECK(mkdtemp(st->dir) != NULL);
 	snprintf(st->path, sizeof(st->path), "%.60s/return", st->dir);
 	sp_error_clear(&err);
