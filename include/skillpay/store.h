@@ -18,9 +18,15 @@ struct store_migration {
 extern const struct store_migration store_migrations[];
 extern const int store_migrations_count;
 
+/* Long work reports how far it got (done of total, total -1 when unknown); cmd shows a
+ * progress bar with it when stderr is a terminal. NULL: nobody is told. */
+typedef void (*store_progress_fn)(void *ctx, const char *what, long done, long total);
+
 struct store {
 	sqlite3 *db;
 	int busy_wait_seconds;   /* --wait: how long to wait for another writer; 0 refuses at once */
+	store_progress_fn progress;
+	void *progress_ctx;
 };
 
 /* Opens the database at path. With create, makes it (mode 0600) when missing; without, a

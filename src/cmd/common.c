@@ -2,16 +2,30 @@
 #include <getopt.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include "skillpay/calendar.h"
 #include "skillpay/cmd.h"
 #include "skillpay/identity.h"
+
+/* CLI.md: a progress bar on long work when stderr is a terminal, never otherwise. It is one
+ * line rewritten in place; a message or the exit clears it first. */
+static bool progress_shown;
+
+static void progress_clear(void)
+{
+	if (progress_shown)
+		fputs("\r\033[K", stderr);
+	progress_shown = false;
+}
 
 void cmd_message(const char *prefix, const char *message)
 {
 	char masked[2 * SP_MESSAGE_MAX];
 
 	identity_mask_text(message, masked, sizeof(masked));
+	progress_clear();
 	fprintf(stderr, "%s%s\n", prefix, masked);
 }
 
@@ -33,6 +47,20 @@ int cmd_usage_error(const char *usage, const char *fmt, ...)
 	return SP_EXIT_USAGE;
 }
 
+static void progress_bar(void *vctx, const char *what, long done, long total)
+{
+	(void)vctx;
+	if (!progress_shown)
+		atexit(progress_clear);
+	progress_shown = true;
+	if (total > 0)
+		fprintf(stderr, "\r%s: %ld of %ld (%ld%%)%s", what, done, total, done * 100 / total,
+			done >= total ? "\n" : "");
+	else
+		fprintf(stderr, "\r%s: %ld", what, done);
+	fflush(stderr);
+}
+
 int cmd_open(struct cmd_ctx *ctx, struct store **ret)
 {
 	struct sp_error err = { 0 };
@@ -40,6 +68,8 @@ int cmd_open(struct cmd_ctx *ctx, struct store **ret)
 	if (store_open(ctx->db_path, false, ret, &err) < 0)
 		return cmd_fail(&err);
 	(*ret)->busy_wait_seconds = ctx->wait_seconds;
+	if (!ctx->quiet && !ctx->json && isatty(STDERR_FILENO))
+		(*ret)->progress = progress_bar;
 	return 0;
 }
 

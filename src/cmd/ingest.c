@@ -83,10 +83,11 @@ int cmd_ingest(int argc, char **argv, struct cmd_ctx *ctx)
 	/* Each file stands alone: good files load, bad ones change nothing (FEEDS.md). */
 	for (int i = optind; i < argc; i++) {
 		rc = ingest_one(s, argv[i], &opt, ctx);
-		if (rc == SP_EXIT_STATE || rc == SP_EXIT_INTERNAL || rc == SP_EXIT_USAGE) {
+		if (rc == SP_EXIT_INTERNAL || rc == SP_EXIT_USAGE) {
 			worst = rc;
 			break;
 		}
+		/* The worst outcome wins: 3 (refused by state) over 2 (input rejected). */
 		if (rc > worst)
 			worst = rc;
 	}

@@ -377,6 +377,8 @@ static int row_loaded(struct ingest *in)
 {
 	if (in->rows_loaded++ == 0)
 		fault_point("ingest.after_first_row");
+	if (in->s->progress && in->rows_loaded % 100000 == 0)
+		in->s->progress(in->s->progress_ctx, in->path, in->rows_loaded, -1);
 	return 0;
 }
 

@@ -408,6 +408,8 @@ static int persons_run(struct run *r, struct sp_error *err)
 		char id[SP_ID_LEN + 1];
 
 		snprintf(id, sizeof(id), "%s", store_text(st, 0));
+		if (r->s->progress && r->sum->persons_evaluated % 1000 == 999)
+			r->s->progress(r->s->progress_ctx, "persons", r->sum->persons_evaluated + 1, -1);
 		if (strlen(id) != SP_ID_LEN || person_run(r, id, err) < 0) {
 			sqlite3_finalize(st);
 			return err && err->code ? -1 : sp_error_set(err, SP_EXIT_INTERNAL, "bad person id '%s'", id);
