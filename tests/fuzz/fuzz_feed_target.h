@@ -30,15 +30,7 @@
 #include "skillpay/identity.h"
 #include "skillpay/money.h"
 
-#ifndef FUZZ_CHECK
-#define FUZZ_CHECK(cond)                                                                      \
-	do {                                                                                  \
-		if (!(cond)) {                                                                \
-			fprintf(stderr, "%s:%d: fuzz oracle failed: %s\n", __FILE__, __LINE__, #cond); \
-			abort();                                                              \
-		}                                                                             \
-	} while (0)
-#endif
+#include "fuzz_common.h"
 
 struct fuzz_feed_ctx {
 	const struct feed_def *def;

@@ -30,30 +30,8 @@
 #include "skillpay/feeds.h"
 #include "skillpay/store.h"
 
-#ifndef FUZZ_CHECK
-#define FUZZ_CHECK(cond)                                                                      \
-	do {                                                                                  \
-		if (!(cond)) {                                                                \
-			fprintf(stderr, "%s:%d: fuzz oracle failed: %s\n", __FILE__, __LINE__, #cond); \
-			abort();                                                              \
-		}                                                                             \
-	} while (0)
-#endif
+#include "fuzz_common.h"
 
-#ifndef FUZZ_SCRATCH_ROOT_DEFINED
-#define FUZZ_SCRATCH_ROOT_DEFINED
-/* Where the per-process scratch folder goes: $FUZZ_SCRATCH (scripts/fuzz sets it to a folder
- * it removes, since a crashing or stopped fuzz process never runs its atexit cleanup), else
- * /dev/shm, else /tmp. */
-static const char *fuzz_scratch_root(void)
-{
-	const char *env = getenv("FUZZ_SCRATCH");
-
-	if (env && env[0] && strlen(env) <= 40)
-		return env;
-	return access("/dev/shm", W_OK) == 0 ? "/dev/shm" : "/tmp";
-}
-#endif
 
 struct fuzz_ingest_state {
 	struct store *s;
