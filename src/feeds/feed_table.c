@@ -16,7 +16,7 @@ const struct feed_def feed_defs[] = {
 		{ "retire_group", FIELD_ENUM, false, false, retire_groups, 0, 0 },
 		{ "retired_on", FIELD_DATE, false, true, NULL, 0, 0 } },
 	  "INSERT INTO persons(batch_in, line, fact_key, person_id, name, retire_group, retired_on)"
-	  " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT DO NOTHING", FIND("persons"), RETIRE("persons") },
+	  " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT DO NOTHING", FIND("persons"), RETIRE("persons"), false },
 	{ "employers", 7, {
 		{ "employer_id", FIELD_EMPLOYER_ID, true, false, NULL, 0, 0 },
 		{ "valid_from", FIELD_DATE, true, false, NULL, 0, 0 },
@@ -27,7 +27,7 @@ const struct feed_def feed_defs[] = {
 		{ "chief_qualified_since", FIELD_DATE, false, true, NULL, 0, 0 } },
 	  "INSERT INTO employers(batch_in, line, fact_key, employer_id, valid_from, name, region,"
 	  " ownership, skill_allowance_since, chief_qualified_since)"
-	  " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10) ON CONFLICT DO NOTHING", FIND("employers"), RETIRE("employers") },
+	  " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10) ON CONFLICT DO NOTHING", FIND("employers"), RETIRE("employers"), false },
 	{ "employment", 6, {
 		{ "person_id", FIELD_PERSON_ID, true, false, NULL, 0, 0 },
 		{ "employer_id", FIELD_EMPLOYER_ID, true, false, NULL, 0, 0 },
@@ -37,7 +37,7 @@ const struct feed_def feed_defs[] = {
 		{ "appointed_level", FIELD_LEVEL, false, true, NULL, 1, 5 } },
 	  "INSERT INTO employment(batch_in, line, fact_key, person_id, employer_id, start_date,"
 	  " end_date, occupation_code, appointed_level) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) ON CONFLICT DO NOTHING",
-	  FIND("employment"), RETIRE("employment") },
+	  FIND("employment"), RETIRE("employment"), false },
 	{ "certificates", 5, {
 		{ "cert_no", FIELD_TEXT, true, false, NULL, 0, 0 },
 		{ "person_id", FIELD_PERSON_ID, false, false, NULL, 0, 0 },
@@ -46,21 +46,22 @@ const struct feed_def feed_defs[] = {
 		{ "issued_on", FIELD_DATE, false, false, NULL, 0, 0 } },
 	  "INSERT INTO certificates(batch_in, line, fact_key, cert_no, person_id, occupation_code,"
 	  " level, issued_on) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) ON CONFLICT DO NOTHING",
-	  FIND("certificates"), RETIRE("certificates") },
+	  FIND("certificates"), RETIRE("certificates"), false },
 	{ "titles", 4, {
 		{ "person_id", FIELD_PERSON_ID, true, false, NULL, 0, 0 },
 		{ "title", FIELD_ENUM, true, false, titles, 0, 0 },
 		{ "doc_no", FIELD_TEXT, true, false, NULL, 0, 0 },
 		{ "doc_date", FIELD_DATE, false, false, NULL, 0, 0 } },
 	  "INSERT INTO titles(batch_in, line, fact_key, person_id, title, doc_no, doc_date)"
-	  " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT DO NOTHING", FIND("titles"), RETIRE("titles") },
+	  " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT DO NOTHING", FIND("titles"), RETIRE("titles"), false },
 	{ "social_insurance", 4, {
 		{ "person_id", FIELD_PERSON_ID, true, false, NULL, 0, 0 },
 		{ "month", FIELD_MONTH, true, false, NULL, 0, 0 },
 		{ "employer_id", FIELD_EMPLOYER_ID, true, false, NULL, 0, 0 },
 		{ "region", FIELD_REGION, false, false, NULL, 0, 0 } },
 	  "INSERT INTO social_insurance(batch_in, line, fact_key, person_id, month, employer_id, region)"
-	  " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT DO NOTHING", FIND("social_insurance"), RETIRE("social_insurance") },
+	  " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT DO NOTHING", "SELECT id, batch_in, line FROM social_insurance WHERE person_id = ?1 AND month = ?2"
+	  " AND employer_id = ?3 AND batch_out IS NULL", RETIRE("social_insurance"), true },
 	{ "enterprise_allowance", 4, {
 		{ "person_id", FIELD_PERSON_ID, true, false, NULL, 0, 0 },
 		{ "employer_id", FIELD_EMPLOYER_ID, true, false, NULL, 0, 0 },
@@ -68,13 +69,14 @@ const struct feed_def feed_defs[] = {
 		{ "amount", FIELD_AMOUNT, false, false, NULL, 0, 0 } },
 	  "INSERT INTO enterprise_allowance(batch_in, line, fact_key, person_id, employer_id, month,"
 	  " amount_fen) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT DO NOTHING",
-	  FIND("enterprise_allowance"), RETIRE("enterprise_allowance") },
+	  "SELECT id, batch_in, line FROM enterprise_allowance WHERE person_id = ?1 AND employer_id = ?2"
+	  " AND month = ?3 AND batch_out IS NULL", RETIRE("enterprise_allowance"), true },
 	{ "discipline", 3, {
 		{ "case_no", FIELD_TEXT, true, false, NULL, 0, 0 },
 		{ "person_id", FIELD_PERSON_ID, false, false, NULL, 0, 0 },
 		{ "decided_on", FIELD_DATE, false, false, NULL, 0, 0 } },
 	  "INSERT INTO discipline(batch_in, line, fact_key, case_no, person_id, decided_on)"
-	  " VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT DO NOTHING", FIND("discipline"), RETIRE("discipline") },
+	  " VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT DO NOTHING", FIND("discipline"), RETIRE("discipline"), false },
 	{ "chief_craftsmen", 4, {
 		{ "employer_id", FIELD_EMPLOYER_ID, true, false, NULL, 0, 0 },
 		{ "person_id", FIELD_PERSON_ID, true, false, NULL, 0, 0 },
@@ -82,7 +84,7 @@ const struct feed_def feed_defs[] = {
 		{ "ended_on", FIELD_DATE, false, true, NULL, 0, 0 } },
 	  "INSERT INTO chief_craftsmen(batch_in, line, fact_key, employer_id, person_id, appointed_on,"
 	  " ended_on) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT DO NOTHING",
-	  FIND("chief_craftsmen"), RETIRE("chief_craftsmen") },
+	  FIND("chief_craftsmen"), RETIRE("chief_craftsmen"), false },
 	{ "bank_accounts", 5, {
 		{ "payee_id", FIELD_PAYEE_ID, true, false, NULL, 0, 0 },
 		{ "valid_from", FIELD_DATE, true, false, NULL, 0, 0 },
@@ -91,13 +93,13 @@ const struct feed_def feed_defs[] = {
 		{ "bank_code", FIELD_BANK_CODE, false, false, NULL, 0, 0 } },
 	  "INSERT INTO bank_accounts(batch_in, line, fact_key, payee_id, valid_from, account_no,"
 	  " account_name, bank_code) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) ON CONFLICT DO NOTHING",
-	  FIND("bank_accounts"), RETIRE("bank_accounts") },
+	  FIND("bank_accounts"), RETIRE("bank_accounts"), false },
 	{ "parameters", 3, {
 		{ "name", FIELD_PARAM_NAME, true, false, NULL, 0, 0 },
 		{ "effective_from", FIELD_DATE, true, false, NULL, 0, 0 },
 		{ "value", FIELD_WHOLE, false, false, NULL, 0, 0 } },
 	  "INSERT INTO parameters(batch_in, line, fact_key, name, effective_from, value)"
-	  " VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT DO NOTHING", FIND("parameters"), RETIRE("parameters") },
+	  " VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT DO NOTHING", FIND("parameters"), RETIRE("parameters"), false },
 	{ "paid_history", 5, {
 		{ "payee_id", FIELD_PAYEE_ID, true, false, NULL, 0, 0 },
 		{ "person_id", FIELD_PERSON_ID, true, false, NULL, 0, 0 },
@@ -106,7 +108,7 @@ const struct feed_def feed_defs[] = {
 		{ "amount", FIELD_AMOUNT, false, false, NULL, 0, 0 } },
 	  "INSERT INTO paid_history(batch_in, line, fact_key, payee_id, person_id, month, kind,"
 	  " amount_fen) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) ON CONFLICT DO NOTHING",
-	  FIND("paid_history"), RETIRE("paid_history") },
+	  FIND("paid_history"), RETIRE("paid_history"), false },
 };
 const int feed_defs_count = sizeof(feed_defs) / sizeof(feed_defs[0]);
 

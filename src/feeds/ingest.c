@@ -237,9 +237,22 @@ static int step_done(struct ingest *in, sqlite3_stmt *st, struct sp_error *err)
 static int find_current(struct ingest *in, int64_t *ret_id, int64_t *ret_batch, long *ret_line,
 			struct sp_error *err)
 {
-	int rc;
+	int rc, k = 0;
 
-	sqlite3_bind_text(in->find, 1, in->key, -1, SQLITE_STATIC);
+	if (!in->def->find_by_columns) {
+		sqlite3_bind_text(in->find, 1, in->key, -1, SQLITE_STATIC);
+	} else {
+		for (int c = 0; c < in->def->n_columns; c++) {
+			const struct field_value *v = &in->values[c];
+
+			if (!in->def->columns[c].key)
+				continue;
+			if (v->is_int)
+				sqlite3_bind_int64(in->find, ++k, v->i);
+			else
+				sqlite3_bind_text(in->find, ++k, v->text, -1, SQLITE_STATIC);
+		}
+	}
 	rc = sqlite3_step(in->find);
 	*ret_id = 0;
 	if (rc == SQLITE_ROW) {
@@ -409,7 +422,7 @@ static int on_row(void *ctx, const struct csv_record *rec, struct sp_error *err)
 			return 0;
 	}
 	/* Most rows bring a new key: insert first, look the key up only when it is held. */
-	if (!retract && in->pass != PASS_PREVIEW) {
+	if (!retract && in->pass != PASS_PREVIEW && !in->def->find_by_columns) {
 		bool inserted;
 
 		if (row_insert(in, rec->line, &inserted, err) < 0)
