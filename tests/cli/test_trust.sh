@@ -21,31 +21,39 @@ steps=(
 	"ingest $demo/bank_accounts.csv $demo/parameters.csv $demo/paid_history.csv"
 	"run --month 2026-09"
 	"close --month 2026-09"
+	"export --month 2026-09 --format pain001 --out bank"
+	"export --month 2026-09 --format cn-batch --out bank"
+	"reconcile $demo/returns/2026-09.pain002.xml"
 	"ingest $demo/2026-10/social_insurance-2026-10.csv $demo/2026-10/enterprise_allowance-2026-10.csv"
 	"run --month 2026-10"
 	"close --month 2026-10"
+	"export --month 2026-10 --format pain001 --out bank"
+	"export --month 2026-10 --format cn-batch --out bank"
 )
 
-# state DIR: what must not depend on a crash: the ledger CSV and the payments.
+# state DIR: what must not depend on a crash: the ledger CSV, the payments and their bank
+# statuses, the closes, the batches, and the bank files byte for byte.
 state() {
 	(cd "$1" && "$sp" --db db ledger && sqlite3 db \
 		"SELECT run_month, payee_id, amount_fen, end_to_end_id, account_no FROM payments ORDER BY payment_id;
+		 SELECT payment_id, batch_id, status, reason_code FROM payment_status ORDER BY id;
 		 SELECT run_month, as_of_batch, closed_at FROM closes ORDER BY run_month;
-		 SELECT feed, file_name, rows_read, rows_loaded FROM batches ORDER BY batch_id;")
+		 SELECT feed, file_name, rows_read, rows_loaded FROM batches ORDER BY batch_id;" &&
+		ls bank && cat bank/*)
 }
 
 # cycle DIR FAULT: runs every step; a step that dies at FAULT (exit 99) is run again without it.
 cycle() {
 	local dir=$1 fault=$2 step rc
-	mkdir -p "$dir"
+	mkdir -p "$dir/bank"
 	(cd "$dir" && "$sp" -q --db db init) || return 1
 	for step in "${steps[@]}"; do
 		# shellcheck disable=SC2086
-		(cd "$dir" && SKILLPAY_FAULT=$fault "$sp" -q --db db $step >/dev/null 2>&1)
+		(cd "$dir" && SKILLPAY_FAULT=$fault "$sp" -q --db db --config "$root/fixtures/demo/skillpay.ini" $step >/dev/null 2>&1)
 		rc=$?
 		if [ $rc -eq 99 ]; then
 			echo "$step" >>"$dir/died"
-			(cd "$dir" && "$sp" -q --db db $step >/dev/null 2>&1) || return 1
+			(cd "$dir" && "$sp" -q --db db --config "$root/fixtures/demo/skillpay.ini" $step >/dev/null 2>&1) || return 1
 		elif [ $rc -ne 0 ]; then
 			return 1
 		fi
@@ -57,7 +65,8 @@ state "$tmp/ref" >"$tmp/ref.state"
 check "reference cycle posts lines" "[ \$(wc -l <$tmp/ref.state) -gt 100 ]"
 
 for fault in ingest.after_first_row ingest.before_commit run.after_lines run.before_commit \
-	close.after_lines close.after_payments close.before_commit; do
+	close.after_lines close.after_payments close.before_commit export.before_rename \
+	reconcile.before_commit; do
 	d=$tmp/crash-$fault
 	if ! cycle "$d" "$fault"; then
 		notok "crash at $fault: rerun completes"
@@ -65,7 +74,7 @@ for fault in ingest.after_first_row ingest.before_commit run.after_lines run.bef
 	fi
 	check "crash at $fault: the fault point was reached" "[ -s $d/died ]"
 	state "$d" >"$d.state"
-	check "crash at $fault: ledger, payments, closes and batches identical to an uninterrupted run" \
+	check "crash at $fault: ledger, payments, statuses, closes, batches and bank files identical to an uninterrupted run" \
 		"cmp -s $tmp/ref.state $d.state"
 	check "crash at $fault: integrity_check ok" "[ \"\$(sqlite3 $d/db 'PRAGMA integrity_check')\" = ok ]"
 	check "crash at $fault: verify passes" "(cd $d && \"$sp\" -q --db db verify)"
