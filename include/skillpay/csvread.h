@@ -26,4 +26,8 @@ typedef int (*csvread_fn)(void *ctx, const struct csv_record *rec, struct sp_err
 int csvread_stream(FILE *f, const char *name, const char *encoding, csvread_fn fn, void *ctx,
 		   struct sp_error *err);
 
+/* Writes one RFC 4180 field: quoted (quotes doubled) only when it holds a comma, a quote or a
+ * line end. Returns 0, or -1 on a write error. */
+int csvwrite_field(FILE *f, const char *s);
+
 #endif

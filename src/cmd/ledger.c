@@ -5,25 +5,10 @@
 #include <string.h>
 #include "skillpay/calendar.h"
 #include "skillpay/cmd.h"
+#include "skillpay/csvread.h"
 #include "skillpay/money.h"
 
 static const char usage[] = "usage: skillpay ledger [--out FILE]\n";
-
-/* RFC 4180: quote a field only when it holds a comma, a quote or a line end. */
-static void put_field(FILE *f, const char *s)
-{
-	if (!strpbrk(s, ",\"\r\n")) {
-		fputs(s, f);
-		return;
-	}
-	fputc('"', f);
-	for (; *s; s++) {
-		if (*s == '"')
-			fputc('"', f);
-		fputc(*s, f);
-	}
-	fputc('"', f);
-}
 
 static int write_ledger(struct store *s, FILE *out, struct sp_error *err)
 {
@@ -40,17 +25,17 @@ static int write_ledger(struct store *s, FILE *out, struct sp_error *err)
 		month_format(month_from_int(sqlite3_column_int(st, 1)), run);
 		month_format(month_from_int(sqlite3_column_int(st, 4)), svc);
 		fprintf(out, "%lld,%s,", (long long)sqlite3_column_int64(st, 0), run);
-		put_field(out, store_text(st, 2));
+		csvwrite_field(out, store_text(st, 2));
 		fputc(',', out);
-		put_field(out, store_text(st, 3));
+		csvwrite_field(out, store_text(st, 3));
 		fprintf(out, ",%s,", svc);
 		for (int c = 5; c <= 6; c++) {
-			put_field(out, store_text(st, c));
+			csvwrite_field(out, store_text(st, c));
 			fputc(',', out);
 		}
 		fprintf(out, "%s,", money_format(sqlite3_column_int64(st, 7), amount));
 		for (int c = 8; c <= 11; c++) {
-			put_field(out, store_text(st, c));
+			csvwrite_field(out, store_text(st, c));
 			fputc(c == 11 ? '\n' : ',', out);
 		}
 	}

@@ -216,3 +216,15 @@ int csvread_stream(FILE *f, const char *name, const char *encoding, csvread_fn f
 	free(r.buf);
 	return rc;
 }
+
+int csvwrite_field(FILE *f, const char *s)
+{
+	if (!strpbrk(s, ",\"\r\n"))
+		return fputs(s, f) == EOF ? -1 : 0;
+	if (fputc('"', f) == EOF)
+		return -1;
+	for (; *s; s++)
+		if ((*s == '"' && fputc('"', f) == EOF) || fputc(*s, f) == EOF)
+			return -1;
+	return fputc('"', f) == EOF ? -1 : 0;
+}

@@ -8,10 +8,10 @@
  * writes the bad ones to the rejects CSV. Memory is one record (plus the list of bad rows). */
 #include <assert.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <csv.h>
 #include <openssl/evp.h>
 #include "fields.h"
 #include "skillpay/calendar.h"
@@ -371,17 +371,29 @@ static int reject_write(struct ingest *in, const struct csv_record *rec, struct 
 
 		snprintf(reason + n, sizeof(reason) - n, "; %s: %s", in->bad[k].column, in->bad[k].reason);
 	}
+	/* The row as it came: its fields joined again, quoted only where a field needs it. */
 	for (int i = 0; i < rec->n && i < CSVREAD_FIELDS_MAX; i++) {
-		if (i && used < sizeof(row) - 1)
+		bool quote = strpbrk(rec->field[i], ",\"\r\n") != NULL;
+
+		if (used + 2 * rec->len[i] + 4 >= sizeof(row))
+			break;
+		if (i)
 			row[used++] = ',';
-		if (used + 2 * rec->len[i] + 3 < sizeof(row))
-			used += csv_write(row + used, sizeof(row) - used, rec->field[i], rec->len[i]);
+		if (quote)
+			row[used++] = '"';
+		for (size_t k = 0; k < rec->len[i]; k++) {
+			if (rec->field[i][k] == '"')
+				row[used++] = '"';
+			row[used++] = rec->field[i][k];
+		}
+		if (quote)
+			row[used++] = '"';
 	}
-	row[used < sizeof(row) ? used : sizeof(row) - 1] = '\0';
-	if (fputs(line, in->rejects) == EOF || fputc(',', in->rejects) == EOF ||
-	    csv_fwrite(in->rejects, b->column, strlen(b->column)) != 0 || fputc(',', in->rejects) == EOF ||
-	    csv_fwrite(in->rejects, reason, strlen(reason)) != 0 || fputc(',', in->rejects) == EOF ||
-	    csv_fwrite(in->rejects, row, strlen(row)) != 0 || fputc('\n', in->rejects) == EOF)
+	row[used] = '\0';
+	if (fprintf(in->rejects, "%s,", line) < 0 || csvwrite_field(in->rejects, b->column) < 0 ||
+	    fputc(',', in->rejects) == EOF || csvwrite_field(in->rejects, reason) < 0 ||
+	    fputc(',', in->rejects) == EOF || csvwrite_field(in->rejects, row) < 0 ||
+	    fputc('\n', in->rejects) == EOF)
 		return sp_error_set(err, SP_EXIT_INTERNAL, "cannot write rejects file: %s", strerror(errno));
 	return 0;
 }
@@ -558,7 +570,10 @@ static int load(struct ingest *in, struct ingest_report *ret, struct sp_error *e
 			snprintf(ret->rejects_path, sizeof(ret->rejects_path), "%s", in->opt->rejects_path);
 		else
 			rejects_default(in->path, ret->rejects_path);
-		in->rejects = fopen(ret->rejects_path, "w");
+		/* The rejects hold identity numbers: 0600, like the database. */
+		int fd = open(ret->rejects_path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+
+		in->rejects = fd >= 0 ? fdopen(fd, "w") : NULL;
 		if (!in->rejects)
 			return sp_error_set(err, SP_EXIT_INPUT, "cannot write '%s': %s", ret->rejects_path,
 					    strerror(errno));
