@@ -10,7 +10,8 @@
 #include "skillpay/money.h"
 #include "skillpay/report.h"
 
-static const char usage[] = "usage: skillpay explain PERSON_ID --month YYYY-MM [--json]\n";
+static const char usage[] = "usage: skillpay explain PERSON_ID|- --month YYYY-MM [--json]\n"
+	"  (- reads PERSON_ID from stdin, keeping it out of ps)\n";
 
 static void json_string(const char *s)
 {
@@ -189,7 +190,7 @@ int cmd_explain(int argc, char **argv, struct cmd_ctx *ctx)
 	struct sp_error err = { 0 };
 	struct explanation x;
 	struct store *s;
-	char person_id[19];
+	char person_id[19], line[64];
 	int32_t month;
 	int c, rc;
 
@@ -203,8 +204,16 @@ int cmd_explain(int argc, char **argv, struct cmd_ctx *ctx)
 	}
 	if (optind + 1 != argc)
 		return cmd_usage_error(usage, "explain takes one PERSON_ID");
-	if (identity_person_check(argv[optind], day_today(), person_id, &why) < 0)
-		return cmd_usage_error(usage, "'%s' is not a person_id: %s", argv[optind], why);
+	/* "-" reads the identity number from stdin, so that it does not show in ps (privacy). */
+	if (strcmp(argv[optind], "-") == 0) {
+		if (!fgets(line, sizeof(line), stdin))
+			return cmd_usage_error(usage, "no PERSON_ID on stdin");
+		line[strcspn(line, "\r\n")] = '\0';
+	} else {
+		snprintf(line, sizeof(line), "%s", argv[optind]);
+	}
+	if (identity_person_check(line, day_today(), person_id, &why) < 0)
+		return cmd_usage_error(usage, "'%s' is not a person_id: %s", line, why);
 	if ((rc = cmd_month_arg(month_arg, usage, &month)) != 0)
 		return rc;
 	if ((rc = cmd_open(ctx, &s)) != 0)

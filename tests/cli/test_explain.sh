@@ -46,6 +46,8 @@ check "example 7, 2025-03: R4g fails (statutory date 2025-02-10)" "json $tmp/j7 
 s --json explain $p07 --month 2025-02 >"$tmp/j7b"
 check "example 7, 2025-02: the last paid month pays TECH" "[ \"\$(json $tmp/j7b \"d['paid']\")\" = TECH ]"
 
+echo $p03 | s --json explain - --month 2023-01 >"$tmp/stdin"
+check "explain - reads the identity number from stdin (nothing sensitive in ps)" "cmp -s $tmp/stdin $tmp/j3"
 "$sp" -q --db "$tmp/db" explain 123 --month 2026-01 2>/dev/null
 check "explain of a malformed identity number is exit 1" "[ $? -eq 1 ]"
 s --json explain 11010519491231002X --month 2026-01 >"$tmp/unknown"
