@@ -68,6 +68,10 @@ struct store_batch {
 
 /* The batch that already holds a file with these bytes, or *ret_batch = 0. */
 int store_batch_find(struct store *s, const char *sha256, int64_t *ret_batch, struct sp_error *err);
+/* Takes the writer lock (store_begin) for loading a file with these bytes. When a batch
+ * already holds them, *ret_existing is its id and the transaction is rolled back already;
+ * otherwise *ret_existing is 0 and the transaction is open. Returns 0 or -1 (no transaction). */
+int store_batch_begin(struct store *s, const char *sha256, int64_t *ret_existing, struct sp_error *err);
 /* Inserts b (inside the caller's transaction) and returns its id. */
 int store_batch_open(struct store *s, const struct store_batch *b, int64_t *ret_batch, struct sp_error *err);
 /* Sets a batch's final counts (read = loaded + rejected). */

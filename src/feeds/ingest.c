@@ -611,14 +611,9 @@ int ingest_file(struct store *s, const char *path, const struct ingest_options *
 				    "'%s': no feed named '%s' (name the file after its feed or use --feed)",
 				    path, opt->feed ? opt->feed : path);
 	ret->feed = in.def->name;
-	if (file_sha256(path, sha, err) < 0)
+	if (file_sha256(path, sha, err) < 0 || store_batch_begin(s, sha, &existing, err) < 0)
 		return -1;
-	if (store_begin(s, err) < 0)
-		return -1;
-	if (store_batch_find(s, sha, &existing, err) < 0)
-		goto fail;
 	if (existing) {
-		store_rollback(s);
 		ret->batch_id = existing;
 		ret->already = true;
 		return 0;

@@ -877,13 +877,10 @@ int bankreturn_reconcile(struct store *s, const char *path, bankreturn_problem_f
 	struct store_batch batch;
 
 	memset(ret, 0, sizeof(*ret));
-	if (file_sha256(path, sha, err) < 0 || store_begin(s, err) < 0)
+	if (file_sha256(path, sha, err) < 0 || store_batch_begin(s, sha, &existing, err) < 0)
 		return -1;
-	if (store_batch_find(s, sha, &existing, err) < 0)
-		goto fail;
 	if (existing) {
 		/* CLI.md: reading the same file twice changes nothing. */
-		store_rollback(s);
 		ret->batch_id = existing;
 		ret->already = true;
 		return 0;

@@ -64,3 +64,17 @@ int store_batch_counts(struct store *s, int64_t batch, long read, long loaded, l
 	sqlite3_finalize(st);
 	return rc == SQLITE_DONE ? 0 : store_fail(s, "batches", err);
 }
+
+int store_batch_begin(struct store *s, const char *sha256, int64_t *ret_existing, struct sp_error *err)
+{
+	if (store_begin(s, err) < 0)
+		return -1;
+	if (store_batch_find(s, sha256, ret_existing, err) < 0) {
+		store_rollback(s);
+		return -1;
+	}
+	/* The same bytes again change nothing (FEEDS.md, CLI.md): no transaction is left open. */
+	if (*ret_existing)
+		store_rollback(s);
+	return 0;
+}
