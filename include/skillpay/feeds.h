@@ -43,10 +43,10 @@ struct feed_def {
 					 * when a current row holds the key */
 	const char *find_sql;           /* current row by fact_key: id, batch_in, line */
 	const char *retire_sql;         /* batch_out = ?2 for row id ?1 */
-	/* The big monthly feeds keep no fact_key index (each of their rows would dirty a page of
-	 * two indexes): find_sql binds the key's columns in order and their person index answers
-	 * it, and ingest looks a key up before inserting (one writer at a time keeps it unique). */
-	bool find_by_columns;
+	/* The big monthly feeds (migration 0005) are WITHOUT ROWID tables clustered by their key,
+	 * with neither id nor fact_key: find_sql binds the key's columns in feed order and answers
+	 * batch_in as the id, retire_sql binds the key's columns from ?3 on. */
+	bool by_columns;
 };
 
 extern const struct feed_def feed_defs[];

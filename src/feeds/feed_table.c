@@ -15,8 +15,8 @@ const struct feed_def feed_defs[] = {
 		{ "name", FIELD_TEXT, false, false, NULL, 0, 0 },
 		{ "retire_group", FIELD_ENUM, false, false, retire_groups, 0, 0 },
 		{ "retired_on", FIELD_DATE, false, true, NULL, 0, 0 } },
-	  "INSERT INTO persons(batch_in, line, fact_key, person_id, name, retire_group, retired_on)"
-	  " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT DO NOTHING", FIND("persons"), RETIRE("persons"), false },
+	  "INSERT OR IGNORE INTO persons(batch_in, line, fact_key, person_id, name, retire_group, retired_on)"
+	  " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)", FIND("persons"), RETIRE("persons"), false },
 	{ "employers", 7, {
 		{ "employer_id", FIELD_EMPLOYER_ID, true, false, NULL, 0, 0 },
 		{ "valid_from", FIELD_DATE, true, false, NULL, 0, 0 },
@@ -25,9 +25,9 @@ const struct feed_def feed_defs[] = {
 		{ "ownership", FIELD_ENUM, false, false, ownerships, 0, 0 },
 		{ "skill_allowance_since", FIELD_DATE, false, true, NULL, 0, 0 },
 		{ "chief_qualified_since", FIELD_DATE, false, true, NULL, 0, 0 } },
-	  "INSERT INTO employers(batch_in, line, fact_key, employer_id, valid_from, name, region,"
+	  "INSERT OR IGNORE INTO employers(batch_in, line, fact_key, employer_id, valid_from, name, region,"
 	  " ownership, skill_allowance_since, chief_qualified_since)"
-	  " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10) ON CONFLICT DO NOTHING", FIND("employers"), RETIRE("employers"), false },
+	  " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)", FIND("employers"), RETIRE("employers"), false },
 	{ "employment", 6, {
 		{ "person_id", FIELD_PERSON_ID, true, false, NULL, 0, 0 },
 		{ "employer_id", FIELD_EMPLOYER_ID, true, false, NULL, 0, 0 },
@@ -35,8 +35,8 @@ const struct feed_def feed_defs[] = {
 		{ "end_date", FIELD_DATE, false, true, NULL, 0, 0 },
 		{ "occupation_code", FIELD_OCCUPATION, false, false, NULL, 0, 0 },
 		{ "appointed_level", FIELD_LEVEL, false, true, NULL, 1, 5 } },
-	  "INSERT INTO employment(batch_in, line, fact_key, person_id, employer_id, start_date,"
-	  " end_date, occupation_code, appointed_level) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) ON CONFLICT DO NOTHING",
+	  "INSERT OR IGNORE INTO employment(batch_in, line, fact_key, person_id, employer_id, start_date,"
+	  " end_date, occupation_code, appointed_level) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
 	  FIND("employment"), RETIRE("employment"), false },
 	{ "certificates", 5, {
 		{ "cert_no", FIELD_TEXT, true, false, NULL, 0, 0 },
@@ -44,46 +44,51 @@ const struct feed_def feed_defs[] = {
 		{ "occupation_code", FIELD_OCCUPATION, false, false, NULL, 0, 0 },
 		{ "level", FIELD_LEVEL, false, false, NULL, 1, 5 },
 		{ "issued_on", FIELD_DATE, false, false, NULL, 0, 0 } },
-	  "INSERT INTO certificates(batch_in, line, fact_key, cert_no, person_id, occupation_code,"
-	  " level, issued_on) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) ON CONFLICT DO NOTHING",
+	  "INSERT OR IGNORE INTO certificates(batch_in, line, fact_key, cert_no, person_id, occupation_code,"
+	  " level, issued_on) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
 	  FIND("certificates"), RETIRE("certificates"), false },
 	{ "titles", 4, {
 		{ "person_id", FIELD_PERSON_ID, true, false, NULL, 0, 0 },
 		{ "title", FIELD_ENUM, true, false, titles, 0, 0 },
 		{ "doc_no", FIELD_TEXT, true, false, NULL, 0, 0 },
 		{ "doc_date", FIELD_DATE, false, false, NULL, 0, 0 } },
-	  "INSERT INTO titles(batch_in, line, fact_key, person_id, title, doc_no, doc_date)"
-	  " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT DO NOTHING", FIND("titles"), RETIRE("titles"), false },
+	  "INSERT OR IGNORE INTO titles(batch_in, line, fact_key, person_id, title, doc_no, doc_date)"
+	  " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)", FIND("titles"), RETIRE("titles"), false },
 	{ "social_insurance", 4, {
 		{ "person_id", FIELD_PERSON_ID, true, false, NULL, 0, 0 },
 		{ "month", FIELD_MONTH, true, false, NULL, 0, 0 },
 		{ "employer_id", FIELD_EMPLOYER_ID, true, false, NULL, 0, 0 },
 		{ "region", FIELD_REGION, false, false, NULL, 0, 0 } },
-	  "INSERT INTO social_insurance(batch_in, line, fact_key, person_id, month, employer_id, region)"
-	  " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT DO NOTHING", "SELECT id, batch_in, line FROM social_insurance WHERE person_id = ?1 AND month = ?2"
-	  " AND employer_id = ?3 AND batch_out IS NULL", RETIRE("social_insurance"), true },
+	  "INSERT OR IGNORE INTO social_insurance(batch_in, line, person_id, month, employer_id, region)"
+	  " VALUES (?1, ?2, ?4, ?5, ?6, ?7)",
+	  "SELECT batch_in, batch_in, line FROM social_insurance WHERE person_id = ?1 AND month = ?2"
+	  " AND employer_id = ?3 AND retired_in = 0",
+	  "UPDATE social_insurance SET batch_out = ?2, retired_in = ?2 WHERE person_id = ?3 AND month = ?4"
+	  " AND employer_id = ?5 AND retired_in = 0 AND batch_in = ?1", true },
 	{ "enterprise_allowance", 4, {
 		{ "person_id", FIELD_PERSON_ID, true, false, NULL, 0, 0 },
 		{ "employer_id", FIELD_EMPLOYER_ID, true, false, NULL, 0, 0 },
 		{ "month", FIELD_MONTH, true, false, NULL, 0, 0 },
 		{ "amount", FIELD_AMOUNT, false, false, NULL, 0, 0 } },
-	  "INSERT INTO enterprise_allowance(batch_in, line, fact_key, person_id, employer_id, month,"
-	  " amount_fen) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT DO NOTHING",
-	  "SELECT id, batch_in, line FROM enterprise_allowance WHERE person_id = ?1 AND employer_id = ?2"
-	  " AND month = ?3 AND batch_out IS NULL", RETIRE("enterprise_allowance"), true },
+	  "INSERT OR IGNORE INTO enterprise_allowance(batch_in, line, person_id, employer_id, month, amount_fen)"
+	  " VALUES (?1, ?2, ?4, ?5, ?6, ?7)",
+	  "SELECT batch_in, batch_in, line FROM enterprise_allowance WHERE person_id = ?1 AND employer_id = ?2"
+	  " AND month = ?3 AND retired_in = 0",
+	  "UPDATE enterprise_allowance SET batch_out = ?2, retired_in = ?2 WHERE person_id = ?3 AND employer_id = ?4"
+	  " AND month = ?5 AND retired_in = 0 AND batch_in = ?1", true },
 	{ "discipline", 3, {
 		{ "case_no", FIELD_TEXT, true, false, NULL, 0, 0 },
 		{ "person_id", FIELD_PERSON_ID, false, false, NULL, 0, 0 },
 		{ "decided_on", FIELD_DATE, false, false, NULL, 0, 0 } },
-	  "INSERT INTO discipline(batch_in, line, fact_key, case_no, person_id, decided_on)"
-	  " VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT DO NOTHING", FIND("discipline"), RETIRE("discipline"), false },
+	  "INSERT OR IGNORE INTO discipline(batch_in, line, fact_key, case_no, person_id, decided_on)"
+	  " VALUES (?1, ?2, ?3, ?4, ?5, ?6)", FIND("discipline"), RETIRE("discipline"), false },
 	{ "chief_craftsmen", 4, {
 		{ "employer_id", FIELD_EMPLOYER_ID, true, false, NULL, 0, 0 },
 		{ "person_id", FIELD_PERSON_ID, true, false, NULL, 0, 0 },
 		{ "appointed_on", FIELD_DATE, true, false, NULL, 0, 0 },
 		{ "ended_on", FIELD_DATE, false, true, NULL, 0, 0 } },
-	  "INSERT INTO chief_craftsmen(batch_in, line, fact_key, employer_id, person_id, appointed_on,"
-	  " ended_on) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT DO NOTHING",
+	  "INSERT OR IGNORE INTO chief_craftsmen(batch_in, line, fact_key, employer_id, person_id, appointed_on,"
+	  " ended_on) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
 	  FIND("chief_craftsmen"), RETIRE("chief_craftsmen"), false },
 	{ "bank_accounts", 5, {
 		{ "payee_id", FIELD_PAYEE_ID, true, false, NULL, 0, 0 },
@@ -91,23 +96,23 @@ const struct feed_def feed_defs[] = {
 		{ "account_no", FIELD_ACCOUNT_NO, false, false, NULL, 0, 0 },
 		{ "account_name", FIELD_TEXT, false, false, NULL, 0, 0 },
 		{ "bank_code", FIELD_BANK_CODE, false, false, NULL, 0, 0 } },
-	  "INSERT INTO bank_accounts(batch_in, line, fact_key, payee_id, valid_from, account_no,"
-	  " account_name, bank_code) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) ON CONFLICT DO NOTHING",
+	  "INSERT OR IGNORE INTO bank_accounts(batch_in, line, fact_key, payee_id, valid_from, account_no,"
+	  " account_name, bank_code) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
 	  FIND("bank_accounts"), RETIRE("bank_accounts"), false },
 	{ "parameters", 3, {
 		{ "name", FIELD_PARAM_NAME, true, false, NULL, 0, 0 },
 		{ "effective_from", FIELD_DATE, true, false, NULL, 0, 0 },
 		{ "value", FIELD_WHOLE, false, false, NULL, 0, 0 } },
-	  "INSERT INTO parameters(batch_in, line, fact_key, name, effective_from, value)"
-	  " VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT DO NOTHING", FIND("parameters"), RETIRE("parameters"), false },
+	  "INSERT OR IGNORE INTO parameters(batch_in, line, fact_key, name, effective_from, value)"
+	  " VALUES (?1, ?2, ?3, ?4, ?5, ?6)", FIND("parameters"), RETIRE("parameters"), false },
 	{ "paid_history", 5, {
 		{ "payee_id", FIELD_PAYEE_ID, true, false, NULL, 0, 0 },
 		{ "person_id", FIELD_PERSON_ID, true, false, NULL, 0, 0 },
 		{ "month", FIELD_MONTH, true, false, NULL, 0, 0 },
 		{ "kind", FIELD_KIND, true, false, NULL, 0, 0 },
 		{ "amount", FIELD_AMOUNT, false, false, NULL, 0, 0 } },
-	  "INSERT INTO paid_history(batch_in, line, fact_key, payee_id, person_id, month, kind,"
-	  " amount_fen) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) ON CONFLICT DO NOTHING",
+	  "INSERT OR IGNORE INTO paid_history(batch_in, line, fact_key, payee_id, person_id, month, kind,"
+	  " amount_fen) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
 	  FIND("paid_history"), RETIRE("paid_history"), false },
 };
 const int feed_defs_count = sizeof(feed_defs) / sizeof(feed_defs[0]);

@@ -5,7 +5,10 @@
  * transaction is rolled back at the end. A duplicate key inside the file shows up as a
  * current row that this very batch wrote. --accept-partial streams twice: a first pass finds
  * the bad rows (duplicates through a temporary key table), the second loads the others and
- * writes the bad ones to the rejects CSV. Memory is one record (plus the list of bad rows). */
+ * writes the bad ones to the rejects CSV. Good rows wait in blocks of INGEST_BLOCK_ROWS and
+ * go in with one INSERT a block (a statement per row was half of the time); a row whose key
+ * is held then takes the path of a single row, in line order, and problems are said in line
+ * order too. Memory is one block of records (plus the list of bad rows). */
 #include <assert.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -29,6 +32,30 @@ struct bad_row {
 	char reason[256];
 };
 
+/* A problem of the row being checked, said once the rows before it are stored. */
+struct note {
+	char column[40];
+	char reason[300];
+};
+enum { ROW_NOTES_MAX = 12 };  /* a row has a problem per column (8 at most), op, or its field count */
+
+/* A good row waiting for its block's INSERT: its line, key and values, whose texts sit one
+ * after another in texts[]. */
+struct pending {
+	long line;
+	bool retract;
+	size_t key_len;
+	struct {
+		bool null, is_int;
+		int64_t i;
+		size_t len;
+		char *text;
+	} values[8];
+	char key[8 * (SP_FIELD_MAX_BYTES + 1)];
+	char texts[8 * (SP_FIELD_MAX_BYTES + 1)];
+};
+enum { INGEST_BLOCK_ROWS = 64 };
+
 struct ingest {
 	struct store *s;
 	const struct feed_def *def;
@@ -49,6 +76,12 @@ struct ingest {
 	FILE *rejects;
 	struct field_value values[8];
 	char key[8 * (SP_FIELD_MAX_BYTES + 1)];
+	struct note notes[ROW_NOTES_MAX];  /* the problems of the row being checked */
+	int n_notes;
+	/* Rows waiting to be inserted together: one statement per INGEST_BLOCK_ROWS rows. */
+	sqlite3_stmt *insert_block;
+	struct pending *pending;
+	int n_pending;
 };
 
 static void report(struct ingest *in, long line, const char *column, const char *reason)
@@ -129,8 +162,21 @@ static int header_check(struct ingest *in, const struct csv_record *rec, struct 
 	return 0;
 }
 
+/* Notes a problem of the row being checked; on_row says it (row_problem) after the rows
+ * before it are stored, so that problems come in line order. */
+static int row_note(struct ingest *in, const char *column, const char *reason)
+{
+	if (in->n_notes < ROW_NOTES_MAX) {
+		struct note *n = &in->notes[in->n_notes++];
+
+		snprintf(n->column, sizeof(n->column), "%s", column);
+		snprintf(n->reason, sizeof(n->reason), "%s", reason);
+	}
+	return 1;
+}
+
 /* Checks that span fields of one row (FEEDS.md notes column). */
-static int row_cross_check(struct ingest *in, long line, struct sp_error *err)
+static int row_cross_check(struct ingest *in)
 {
 	const char *feed = in->def->name;
 	struct field_value *v = in->values;
@@ -139,12 +185,12 @@ static int row_cross_check(struct ingest *in, long line, struct sp_error *err)
 		bool male = identity_person_male(v[0].text);
 
 		if (male != (strcmp(v[2].text, "M60") == 0))
-			return row_problem(in, line, "retire_group", male
-					   ? "a man (odd 17th digit) must be in group M60"
-					   : "a woman (even 17th digit) must be in group F55 or F50", err), 1;
+			return row_note(in, "retire_group", male
+					? "a man (odd 17th digit) must be in group M60"
+					: "a woman (even 17th digit) must be in group F55 or F50");
 	} else if (strcmp(feed, "employment") == 0) {
 		if (!v[3].null && v[3].i < v[2].i)
-			return row_problem(in, line, "end_date", "is before start_date", err), 1;
+			return row_note(in, "end_date", "is before start_date");
 	} else if (strcmp(feed, "paid_history") == 0) {
 		/* Some identity numbers also pass the GB 32100 check: decide by the kind. */
 		bool chief = strcmp(v[3].text, "CHIEF") == 0;
@@ -153,17 +199,16 @@ static int row_cross_check(struct ingest *in, long line, struct sp_error *err)
 				 : strcmp(v[0].text, v[1].text) != 0;
 
 		if (bad)
-			return row_problem(in, line, "payee_id", chief
-					   ? "a CHIEF payment's payee must be the employer"
-					   : "a person's allowance must have the person as payee", err), 1;
+			return row_note(in, "payee_id", chief
+					? "a CHIEF payment's payee must be the employer"
+					: "a person's allowance must have the person as payee");
 	}
 	return 0;
 }
 
 /* Checks every field of a row into in->values and builds its key. Returns the number of
- * problems (0: good), or -1 on an internal error. */
-static int row_check(struct ingest *in, const struct csv_record *rec, bool *ret_retract,
-		     struct sp_error *err)
+ * problems (0: good), noted in in->notes. */
+static int row_check(struct ingest *in, const struct csv_record *rec, bool *ret_retract)
 {
 	const struct feed_def *def = in->def;
 	int problems = 0;
@@ -171,9 +216,10 @@ static int row_check(struct ingest *in, const struct csv_record *rec, bool *ret_
 	bool retract = false;
 	char reason[300];
 
+	in->n_notes = 0;
 	if (rec->n != in->n_header || rec->overflow) {
 		snprintf(reason, sizeof(reason), "has %d fields, the header has %d", rec->n, in->n_header);
-		return row_problem(in, rec->line, "-", reason, err) < 0 ? -1 : 1;
+		return row_note(in, "-", reason);
 	}
 	if (in->op_index >= 0) {
 		const char *op = rec->field[in->op_index];
@@ -182,9 +228,7 @@ static int row_check(struct ingest *in, const struct csv_record *rec, bool *ret_
 			retract = true;
 		else if (op[0] && strcmp(op, "upsert") != 0) {
 			snprintf(reason, sizeof(reason), "'%.40s' is not upsert or retract", op);
-			if (row_problem(in, rec->line, "op", reason, err) < 0)
-				return -1;
-			problems++;
+			problems += row_note(in, "op", reason);
 		}
 	}
 	for (int c = 0; c < def->n_columns; c++) {
@@ -198,9 +242,7 @@ static int row_check(struct ingest *in, const struct csv_record *rec, bool *ret_
 			continue;
 		}
 		if (field_check(col, raw, len, in->today, &in->values[c], reason, sizeof(reason)) < 0) {
-			if (row_problem(in, rec->line, col->name, reason, err) < 0)
-				return -1;
-			problems++;
+			problems += row_note(in, col->name, reason);
 			continue;
 		}
 		if (col->key) {
@@ -212,13 +254,8 @@ static int row_check(struct ingest *in, const struct csv_record *rec, bool *ret_
 			klen += n;
 		}
 	}
-	if (problems == 0 && !retract) {
-		int cross = row_cross_check(in, rec->line, err);
-
-		if (cross < 0)
-			return -1;
-		problems += cross;
-	}
+	if (problems == 0 && !retract)
+		problems += row_cross_check(in);
 	*ret_retract = retract;
 	return problems;
 }
@@ -233,26 +270,31 @@ static int step_done(struct ingest *in, sqlite3_stmt *st, struct sp_error *err)
 	return 0;
 }
 
+/* Binds the key's columns, in feed order, from parameter first on. */
+static void bind_key_columns(struct ingest *in, sqlite3_stmt *st, int first)
+{
+	for (int c = 0; c < in->def->n_columns; c++) {
+		const struct field_value *v = &in->values[c];
+
+		if (!in->def->columns[c].key)
+			continue;
+		if (v->is_int)
+			sqlite3_bind_int64(st, first++, v->i);
+		else
+			sqlite3_bind_text(st, first++, v->text, -1, SQLITE_STATIC);
+	}
+}
+
 /* The current row of in->key: *ret_id 0 when none. */
 static int find_current(struct ingest *in, int64_t *ret_id, int64_t *ret_batch, long *ret_line,
 			struct sp_error *err)
 {
-	int rc, k = 0;
+	int rc;
 
-	if (!in->def->find_by_columns) {
+	if (!in->def->by_columns)
 		sqlite3_bind_text(in->find, 1, in->key, -1, SQLITE_STATIC);
-	} else {
-		for (int c = 0; c < in->def->n_columns; c++) {
-			const struct field_value *v = &in->values[c];
-
-			if (!in->def->columns[c].key)
-				continue;
-			if (v->is_int)
-				sqlite3_bind_int64(in->find, ++k, v->i);
-			else
-				sqlite3_bind_text(in->find, ++k, v->text, -1, SQLITE_STATIC);
-		}
-	}
+	else
+		bind_key_columns(in, in->find, 1);
 	rc = sqlite3_step(in->find);
 	*ret_id = 0;
 	if (rc == SQLITE_ROW) {
@@ -297,6 +339,8 @@ static int row_replace(struct ingest *in, long line, bool retract, int64_t curre
 	if (current_id) {
 		sqlite3_bind_int64(in->retire, 1, current_id);
 		sqlite3_bind_int64(in->retire, 2, in->batch);
+		if (in->def->by_columns)
+			bind_key_columns(in, in->retire, 3);
 		if (step_done(in, in->retire, err) < 0)
 			return -1;
 	}
@@ -407,13 +451,153 @@ static int row_loaded(struct ingest *in)
 	return 0;
 }
 
+/* A row whose insert did nothing, or a retraction: its key is held by a current row. Looks
+ * the row up; a row of this very batch makes it a duplicate, any other is superseded. */
+static int row_held(struct ingest *in, long line, bool retract, struct sp_error *err)
+{
+	int64_t current = 0, current_batch = 0;
+	long current_line = 0;
+
+	if (find_current(in, &current, &current_batch, &current_line, err) < 0)
+		return -1;
+	if (current && current_batch == in->batch)
+		return duplicate_problem(in, line, current_line, err);
+	if (retract && !current)
+		return row_problem(in, line, "op", "retracts a key that is not known", err);
+	if (in->pass == PASS_PREVIEW)
+		return 0;
+	if (row_replace(in, line, retract, current, err) < 0)
+		return -1;
+	return row_loaded(in);
+}
+
+/* Most rows bring a new key: insert first, look the key up only when it is held. */
+static int row_store(struct ingest *in, long line, struct sp_error *err)
+{
+	bool inserted;
+
+	if (row_insert(in, line, &inserted, err) < 0)
+		return -1;
+	return inserted ? row_loaded(in) : row_held(in, line, false, err);
+}
+
+static void pending_set(struct ingest *in, struct pending *p, long line, bool retract)
+{
+	char *t = p->texts;
+
+	p->line = line;
+	p->retract = retract;
+	p->key_len = strlen(in->key);
+	memcpy(p->key, in->key, p->key_len + 1);
+	for (int c = 0; c < in->def->n_columns; c++) {
+		const struct field_value *v = &in->values[c];
+
+		p->values[c].null = v->null;
+		p->values[c].is_int = v->is_int;
+		p->values[c].i = v->i;
+		p->values[c].len = strlen(v->text);
+		p->values[c].text = t;
+		memcpy(t, v->text, p->values[c].len + 1);
+		t += p->values[c].len + 1;
+	}
+}
+
+/* Puts a pending row back into in->values and in->key. */
+static void pending_restore(struct ingest *in, const struct pending *p)
+{
+	memcpy(in->key, p->key, p->key_len + 1);
+	for (int c = 0; c < in->def->n_columns; c++) {
+		struct field_value *v = &in->values[c];
+
+		v->null = p->values[c].null;
+		v->is_int = p->values[c].is_int;
+		v->i = p->values[c].i;
+		memcpy(v->text, p->values[c].text, p->values[c].len + 1);
+	}
+}
+
+/* Inserts a full block with one statement (the parameters of row k are those of insert_sql
+ * moved up by k times its count). */
+static int block_insert(struct ingest *in, int *ret_changes, struct sp_error *err)
+{
+	sqlite3_stmt *st = in->insert_block;
+	int per_row = sqlite3_bind_parameter_count(in->insert);
+
+	for (int k = 0; k < in->n_pending; k++) {
+		const struct pending *p = &in->pending[k];
+		int base = k * per_row;
+
+		sqlite3_bind_int64(st, base + 1, in->batch);
+		sqlite3_bind_int64(st, base + 2, p->line);
+		sqlite3_bind_text(st, base + 3, p->key, (int)p->key_len, SQLITE_STATIC);
+		for (int c = 0; c < in->def->n_columns; c++) {
+			if (p->values[c].null)
+				sqlite3_bind_null(st, base + 4 + c);
+			else if (p->values[c].is_int)
+				sqlite3_bind_int64(st, base + 4 + c, p->values[c].i);
+			else
+				sqlite3_bind_text(st, base + 4 + c, p->values[c].text, (int)p->values[c].len,
+						  SQLITE_STATIC);
+		}
+	}
+	if (step_done(in, st, err) < 0)
+		return -1;
+	*ret_changes = sqlite3_changes(in->s->db);
+	return 0;
+}
+
+/* Stores the pending rows in line order. A full block without retractions goes in one
+ * statement; when some of its rows found their key held, every row of it is looked up again
+ * (a row it finds as of this batch and line is its own), and those that were not stored take
+ * the path of a single row. */
+static int block_flush(struct ingest *in, struct sp_error *err)
+{
+	int n = in->n_pending, changes = 0;
+	bool as_block = n == INGEST_BLOCK_ROWS && in->insert_block;
+
+	if (n == 0)
+		return 0;
+	for (int k = 0; k < n && as_block; k++)
+		as_block = !in->pending[k].retract;
+	if (as_block && block_insert(in, &changes, err) < 0)
+		return -1;
+	in->n_pending = 0;
+	for (int k = 0; k < n; k++) {
+		long line = in->pending[k].line;
+		int64_t current = 0, current_batch = 0;
+		long current_line = 0;
+		int rc;
+
+		pending_restore(in, &in->pending[k]);
+		if (in->pending[k].retract)
+			rc = row_held(in, line, true, err);
+		else if (!as_block)
+			rc = row_store(in, line, err);
+		else if (changes == n)
+			rc = row_loaded(in);
+		else if (find_current(in, &current, &current_batch, &current_line, err) < 0)
+			rc = -1;
+		else if (current && current_batch == in->batch && current_line == line)
+			rc = row_loaded(in);
+		else
+			rc = row_held(in, line, false, err);
+		if (rc < 0)
+			return -1;
+	}
+	return 0;
+}
+
+static int block_add(struct ingest *in, long line, bool retract, struct sp_error *err)
+{
+	pending_set(in, &in->pending[in->n_pending++], line, retract);
+	return in->n_pending == INGEST_BLOCK_ROWS ? block_flush(in, err) : 0;
+}
+
 static int on_row(void *ctx, const struct csv_record *rec, struct sp_error *err)
 {
 	struct ingest *in = ctx;
 	bool retract, dup;
 	int problems;
-	int64_t current = 0, current_batch = 0;
-	long current_line = 0;
 
 	if (in->n_header == 0 && in->rows_read == 0 && in->pass != PASS_LOAD)
 		return header_check(in, rec, err);
@@ -424,35 +608,21 @@ static int on_row(void *ctx, const struct csv_record *rec, struct sp_error *err)
 		in->rows_rejected++;
 		return reject_write(in, rec, err);
 	}
-	problems = row_check(in, rec, &retract, err);
-	if (problems != 0)
-		return problems < 0 ? -1 : 0;
+	problems = row_check(in, rec, &retract);
+	if (problems != 0) {
+		if (block_flush(in, err) < 0)
+			return -1;
+		for (int k = 0; k < in->n_notes; k++)
+			if (row_problem(in, rec->line, in->notes[k].column, in->notes[k].reason, err) < 0)
+				return -1;
+		return 0;
+	}
 	if (in->pass == PASS_PREVIEW) {
 		if (preview_key(in, rec->line, &dup, err) < 0)
 			return -1;
-		if (dup)
-			return 0;
+		return dup ? 0 : row_held(in, rec->line, retract, err);
 	}
-	/* Most rows bring a new key: insert first, look the key up only when it is held. */
-	if (!retract && in->pass != PASS_PREVIEW && !in->def->find_by_columns) {
-		bool inserted;
-
-		if (row_insert(in, rec->line, &inserted, err) < 0)
-			return -1;
-		if (inserted)
-			return row_loaded(in);
-	}
-	if (find_current(in, &current, &current_batch, &current_line, err) < 0)
-		return -1;
-	if (current && current_batch == in->batch)
-		return duplicate_problem(in, rec->line, current_line, err);
-	if (retract && !current)
-		return row_problem(in, rec->line, "op", "retracts a key that is not known", err);
-	if (in->pass == PASS_PREVIEW)
-		return 0;
-	if (row_replace(in, rec->line, retract, current, err) < 0)
-		return -1;
-	return row_loaded(in);
+	return block_add(in, rec->line, retract, err);
 }
 
 static int cmp_bad(const void *a, const void *b)
@@ -462,12 +632,50 @@ static int cmp_bad(const void *a, const void *b)
 	return (x->line > y->line) - (x->line < y->line);
 }
 
+/* insert_sql for INGEST_BLOCK_ROWS rows: its VALUES tuple repeated, the parameters of row k
+ * numbered up by k times the count of one row. */
+static char *block_sql(const char *insert_sql, int per_row)
+{
+	const char *open = strstr(insert_sql, " VALUES (");
+	const char *close = open ? strchr(open, ')') : NULL;
+	size_t size = strlen(insert_sql) + (size_t)INGEST_BLOCK_ROWS * (size_t)(close - open + 64);
+	char *sql = open && close ? malloc(size) : NULL;
+	size_t used;
+
+	if (!sql)
+		return NULL;
+	used = (size_t)snprintf(sql, size, "%.*s VALUES ", (int)(open - insert_sql), insert_sql);
+	for (int k = 0; k < INGEST_BLOCK_ROWS; k++) {
+		sql[used++] = k ? ',' : ' ';
+		for (const char *p = open + 8; p <= close; p++) {
+			if (*p == '?') {
+				char *end;
+				long n = strtol(p + 1, &end, 10);
+
+				used += (size_t)snprintf(sql + used, size - used, "?%ld", n + (long)k * per_row);
+				p = end - 1;
+			} else {
+				sql[used++] = *p;
+			}
+		}
+	}
+	snprintf(sql + used, size - used, "%s", close + 1);
+	return sql;
+}
+
 static int prepare(struct ingest *in, struct sp_error *err)
 {
 	if (store_prepare(in->s, in->def->insert_sql, &in->insert, err) < 0 ||
 	    store_prepare(in->s, in->def->find_sql, &in->find, err) < 0 ||
 	    store_prepare(in->s, in->def->retire_sql, &in->retire, err) < 0)
 		return -1;
+	char *sql = block_sql(in->def->insert_sql, sqlite3_bind_parameter_count(in->insert));
+	int rc = sql ? store_prepare(in->s, sql, &in->insert_block, err) : -1;
+
+	free(sql);
+	in->pending = calloc(INGEST_BLOCK_ROWS, sizeof(*in->pending));
+	if (rc < 0 || !in->pending)
+		return err && err->code ? -1 : sp_error_set(err, SP_EXIT_INTERNAL, "out of memory");
 	if (!in->opt->accept_partial)
 		return 0;
 	if (store_exec(in->s, "CREATE TEMP TABLE IF NOT EXISTS ingest_keys("
@@ -485,6 +693,8 @@ static void finalize(struct ingest *in)
 	sqlite3_finalize(in->insert);
 	sqlite3_finalize(in->find);
 	sqlite3_finalize(in->retire);
+	sqlite3_finalize(in->insert_block);
+	free(in->pending);
 	sqlite3_finalize(in->key_add);
 	sqlite3_finalize(in->key_get);
 	free(in->bad);
@@ -536,6 +746,8 @@ static int stream_pass(struct ingest *in, enum pass pass, struct sp_error *err)
 		in->n_header = 0;  /* the header was checked in the preview; skip it again */
 	rc = csvread_stream(f, in->path, in->opt->encoding, on_row, in, err);
 	fclose(f);
+	if (rc == 0)
+		rc = block_flush(in, err);
 	if (rc == 0 && in->n_header == 0 && pass != PASS_LOAD)
 		rc = sp_error_set(err, SP_EXIT_INPUT, "%s:1: -: the file is empty (no header)", in->path);
 	return rc;

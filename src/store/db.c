@@ -72,7 +72,7 @@ int store_open(const char *path, bool create, struct store **ret, struct sp_erro
 {
 	struct store *s;
 	struct stat sb;
-	int flags = SQLITE_OPEN_READWRITE;
+	int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX;  /* one thread per connection */
 
 	if (stat(path, &sb) != 0) {
 		if (!create)

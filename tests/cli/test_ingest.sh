@@ -46,6 +46,42 @@ s -q ingest persons-3.csv
 check "retract needs only the key and withdraws the current row (kept, with batch_out)" "[ \"\$(q \"SELECT count(*), sum(batch_out IS NULL) FROM persons WHERE person_id = '$P2'\")\" = '1|0' ]"
 check "the facts as known at batch 1 still read back" "[ \$(q \"SELECT count(*) FROM persons WHERE batch_in <= 1 AND (batch_out IS NULL OR batch_out > 1)\") -eq 2 ]"
 
+# Rows go to the database 64 at a time (ingest.c, INGEST_BLOCK_ROWS): a supersede, a
+# retraction and duplicates inside and across blocks give what one row at a time would.
+python3 - <<'PY' >ids.txt
+w = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
+for i in range(220):
+    b = "3307231980%02d%02d%03d" % (1 + i % 12, 1 + i % 28, 100 + i)
+    print(b + "10X98765432"[sum(int(c) * k for c, k in zip(b, w)) % 11])
+PY
+mapfile -t ID <ids.txt
+si_rows() {  # MONTH FIRST LAST: one row per person FIRST..LAST
+	for ((i = $2; i <= $3; i++)); do printf '%s,%s,%s,330723,\n' "${ID[$i]}" "$1" $E1; done
+}
+{ echo 'person_id,month,employer_id,region,op'; si_rows 2025-01 0 199; } >social_insurance-a.csv
+s -q ingest social_insurance-a.csv
+{ echo 'person_id,month,employer_id,region,op'; si_rows 2025-02 0 7
+  printf '%s,2025-01,%s,330799,\n' "${ID[7]}" $E1; si_rows 2025-02 8 67
+  printf '%s,2025-01,%s,330702,\n' "${ID[5]}" $E1; si_rows 2025-02 68 146
+  printf '%s,2025-01,%s,,retract\n' "${ID[6]}" $E1; si_rows 2025-02 147 199; } >social_insurance-b.csv
+s ingest social_insurance-b.csv 2>err
+b=$(q "SELECT max(batch_id) FROM batches")
+check "blocks: 203 rows (2 supersedes, 1 retraction) load" "grep -q '203 rows read, 203 loaded, 0 rejected' err"
+check "blocks: 399 current rows (200 + 200 - 1 retracted)" "[ \$(q 'SELECT count(*) FROM social_insurance WHERE batch_out IS NULL AND month IN (202501, 202502)') -eq 399 ]"
+check "blocks: a supersede inside a full block keeps the old row with batch_out" "[ \"\$(q \"SELECT region, batch_in = $b, coalesce(batch_out, 0) = $b FROM social_insurance WHERE person_id = '${ID[5]}' AND month = 202501 ORDER BY batch_in\" | tr '\n' ' ')\" = '330723|0|1 330702|1|0 ' ]"
+check "blocks: a supersede in the first block too" "[ \"\$(q \"SELECT region FROM social_insurance WHERE person_id = '${ID[7]}' AND month = 202501 AND batch_out IS NULL\")\" = 330799 ]"
+check "blocks: the retraction withdrew the current row" "[ \"\$(q \"SELECT count(*), sum(batch_out = $b) FROM social_insurance WHERE person_id = '${ID[6]}' AND month = 202501\")\" = '1|1' ]"
+before=$(q 'SELECT count(*) FROM social_insurance')
+{ echo 'person_id,month,employer_id,region'; si_rows 2025-03 0 17
+  printf '%s,2025-03,%s,330702\n' "${ID[18]}" $E1; si_rows 2025-03 18 26
+  printf '%s,2025-13,%s,330723\n' "${ID[200]}" $E1; si_rows 2025-03 27 145
+  printf '%s,2025-03,%s,330723\n' "${ID[8]}" $E1; si_rows 2025-03 146 199; } | cut -d, -f1-4 >social_insurance-c.csv
+s ingest social_insurance-c.csv 2>err
+check "blocks: duplicates in one block and across blocks: exit 2, nothing stored" "[ $? -eq 2 ] && [ \$(q 'SELECT count(*) FROM social_insurance') -eq $before ]"
+check "blocks: every problem named once, in line order, each duplicate naming the other line" "[ \"\$(grep '^social_insurance-c.csv:' err | sed 's/^social_insurance-c\\.//; s/ key .*also on line / /' | tr '\n' ';')\" = \"csv:21: person_id: duplicate 20;csv:30: month: '2025-13' is not a month (YYYY-MM);csv:150: person_id: duplicate 10;\" ]"
+s ingest --accept-partial social_insurance-c.csv 2>err
+check "blocks: --accept-partial rejects the four duplicate rows and the bad one, loads the rest" "grep -q '203 rows read, 198 loaded, 5 rejected' err && [ \"\$(tail -n +2 social_insurance-c.rejects.csv | cut -d, -f1 | tr '\n' ' ')\" = '10 20 21 30 150 ' ]"
+
 # GBK: the same content in GBK loads to the same values.
 printf 'case_no,person_id,decided_on\n武纪〔2024〕1号,%s,2024-05-06\n' $P1 | iconv -f UTF-8 -t GBK >discipline.csv
 s -q ingest --encoding gbk discipline.csv
