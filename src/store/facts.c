@@ -118,7 +118,8 @@ static int load_chiefs(struct store *s, struct facts_world *w, struct sp_error *
 	int cap = 0;
 
 	if (store_prepare(s, "SELECT employer_id, person_id, appointed_on, ended_on FROM chief_craftsmen"
-			     " WHERE" AS_OF "AND person_id IN (SELECT person_id FROM persons WHERE" AS_OF ")"
+			     " c WHERE" AS_OF "AND EXISTS (SELECT 1 FROM persons p WHERE p.person_id = c.person_id"
+			     " AND p.batch_in <= ?1 AND (p.batch_out IS NULL OR p.batch_out > ?1))"
 			     " ORDER BY employer_id, appointed_on, person_id", &st, err) < 0)
 		return -1;
 	sqlite3_bind_int64(st, 1, w->as_of);
