@@ -348,7 +348,8 @@ static int row_replace(struct ingest *in, long line, bool retract, int64_t curre
 		return 0;
 	if (row_insert(in, line, &inserted, err) < 0)
 		return -1;
-	assert(inserted);
+	if (!inserted)  /* a constraint other than the key refused it: a bug, never data */
+		return sp_error_set(err, SP_EXIT_INTERNAL, "%s:%ld: the row was not stored", in->path, line);
 	return 0;
 }
 
