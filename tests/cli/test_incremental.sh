@@ -64,8 +64,41 @@ s ingest "$tmp/parameters.csv" "$tmp/social_insurance-2027-01.csv" "$tmp/enterpr
 compare 2027-01 "a parameter change dated in the past" full
 if [ "$(sqlite3 "$db" "SELECT count(*) FROM ledger WHERE run_month = 202701 AND kind = 'TECH' AND line_type = 'retro' AND amount_fen = 5000")" -gt 0 ]; then
 	ok "the past rate change pays +50.00 TECH arrears per month from 2024-01"; else notok "the past rate change pays TECH arrears"; fi
+# 2027-02: a paid technician's level-2 certificate corrected to level 3. Level 3 pays nothing
+# (R4a) and the run reads only persons who can be owed something, but the ledger still names
+# this one (no title, chief appointment or paid history): everything paid as TECH comes back.
+tech=$(sqlite3 "$db" "SELECT c.cert_no || ',' || c.person_id || ',' || c.occupation_code || ',3,'
+	|| printf('%d-%02d-%02d', c.issued_on / 10000, c.issued_on / 100 % 100, c.issued_on % 100)
+	FROM certificates c WHERE c.level = 2 AND c.batch_out IS NULL
+	AND c.person_id IN (SELECT person_id FROM ledger WHERE kind = 'TECH')
+	AND (SELECT count(*) FROM certificates c2 WHERE c2.person_id = c.person_id AND c2.level <= 2 AND c2.batch_out IS NULL) = 1
+	AND c.person_id NOT IN (SELECT person_id FROM titles UNION SELECT person_id FROM chief_craftsmen
+		UNION SELECT person_id FROM paid_history) ORDER BY c.person_id LIMIT 1")
+tech_pid=$(cut -d, -f2 <<<"$tech")
+# ...and a level-4 certificate for somebody owed nothing else: never read.
+plain=$(sqlite3 "$db" "SELECT person_id FROM persons WHERE batch_out IS NULL AND person_id NOT IN (SELECT person_id FROM titles
+	UNION SELECT person_id FROM certificates UNION SELECT person_id FROM chief_craftsmen UNION SELECT person_id FROM ledger)
+	ORDER BY person_id LIMIT 1")
+printf 'cert_no,person_id,occupation_code,level,issued_on\n%s\nL4-2027-02,%s,6-18-01-01,4,2027-01-15\n' "$tech" "$plain" \
+	>"$tmp/certificates-2027-02.csv"
+sed 's/,2026-12,/,2027-02,/' "$tmp/si12.csv" | { echo 'person_id,month,employer_id,region'; cat; } >"$tmp/social_insurance-2027-02.csv"
+sed 's/,2026-12,/,2027-02,/' "$tmp/ea12.csv" | { echo 'person_id,employer_id,month,amount'; cat; } >"$tmp/enterprise_allowance-2027-02.csv"
+s ingest "$tmp/certificates-2027-02.csv" "$tmp/social_insurance-2027-02.csv" "$tmp/enterprise_allowance-2027-02.csv"
+evaluated=$(s --json run --month 2027-02 2>/dev/null | python3 -c 'import json, sys; print(json.load(sys.stdin)["persons"])')
+readers=$(sqlite3 "$db" "SELECT count(*) FROM (SELECT person_id FROM titles WHERE batch_out IS NULL
+	UNION SELECT person_id FROM certificates WHERE level <= 2 AND batch_out IS NULL
+	UNION SELECT person_id FROM chief_craftsmen WHERE batch_out IS NULL
+	UNION SELECT person_id FROM paid_history WHERE batch_out IS NULL UNION SELECT person_id FROM ledger)")
+if [ -n "$tech_pid" ] && [ "$evaluated" = "$readers" ] &&
+	[ -n "$plain" ] && [ "$(sqlite3 "$db" "SELECT count(*) FROM ledger WHERE person_id = '$plain'")" = 0 ]; then
+	ok "the run reads $evaluated persons: titles, level 1-2 certificates, chiefs, paid history, the ledger"; else
+	notok "the run reads titles, level 1-2 certificates, chiefs, paid history and ledger persons ($evaluated, $readers, '$tech_pid', '$plain')"; fi
+compare 2027-02 "a paid level-2 certificate corrected to level 3" inc
+if [ "$(sqlite3 "$db" "SELECT sum(amount_fen) FROM ledger WHERE person_id = '$tech_pid' AND kind = 'TECH'")" = 0 ] &&
+	[ "$(sqlite3 "$db" "SELECT count(*) FROM ledger WHERE run_month = 202702 AND person_id = '$tech_pid' AND amount_fen < 0")" -gt 0 ]; then
+	ok "every TECH month paid on the corrected certificate is recovered"; else notok "every TECH month paid on the corrected certificate is recovered"; fi
 "$sp" -q --db "$db" verify && ok "verify passes" || notok "verify passes"
-for m in 2026-09 2026-10 2026-11 2026-12 2027-01; do
+for m in 2026-09 2026-10 2026-11 2026-12 2027-01 2027-02; do
 	"$sp" -q --db "$db" replay --month $m >/dev/null 2>&1 && ok "replay $m matches the ledger" || notok "replay $m matches the ledger"
 done
 
