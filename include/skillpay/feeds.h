@@ -43,9 +43,10 @@ struct feed_def {
 					 * when a current row holds the key */
 	const char *find_sql;           /* current row by fact_key: id, batch_in, line */
 	const char *retire_sql;         /* batch_out = ?2 for row id ?1 */
+	const char *unstore_sql;        /* deletes row id ?1, stored by batch ?2 a moment ago */
 	/* The big monthly feeds (migration 0005) are WITHOUT ROWID tables clustered by their key,
 	 * with neither id nor fact_key: find_sql binds the key's columns in feed order and answers
-	 * batch_in as the id, retire_sql binds the key's columns from ?3 on. */
+	 * batch_in as the id, retire_sql and unstore_sql bind the key's columns from ?3 on. */
 	bool by_columns;
 };
 

@@ -70,7 +70,7 @@ struct ingest {
 	int op_index;                   /* CSV position of op, -1 when absent */
 	int position[8];                /* CSV position of each feed column, -1 when absent */
 	long rows_read, rows_loaded, rows_rejected, problems;
-	sqlite3_stmt *insert, *find, *retire, *key_add, *key_get;
+	sqlite3_stmt *insert, *find, *retire, *unstore, *key_add, *key_get;
 	struct bad_row *bad;            /* PASS_PREVIEW collects, PASS_LOAD consumes in line order */
 	size_t n_bad, cap_bad, next_bad;
 	FILE *rejects;
@@ -445,7 +445,7 @@ static int reject_write(struct ingest *in, const struct csv_record *rec, struct 
 
 static int row_loaded(struct ingest *in)
 {
-	if (in->rows_loaded++ == 0)
+	if (in->rows_loaded++ == 0)  /* with the first block stored, or the first row */
 		fault_point("ingest.after_first_row");
 	if (in->s->progress && in->rows_loaded % 100000 == 0)
 		in->s->progress(in->s->progress_ctx, in->path, in->rows_loaded, -1);
@@ -519,12 +519,12 @@ static void pending_restore(struct ingest *in, const struct pending *p)
 
 /* Inserts a full block with one statement (the parameters of row k are those of insert_sql
  * moved up by k times its count). */
-static int block_insert(struct ingest *in, int *ret_changes, struct sp_error *err)
+static int block_insert(struct ingest *in, int n, int *ret_changes, struct sp_error *err)
 {
 	sqlite3_stmt *st = in->insert_block;
 	int per_row = sqlite3_bind_parameter_count(in->insert);
 
-	for (int k = 0; k < in->n_pending; k++) {
+	for (int k = 0; k < n; k++) {
 		const struct pending *p = &in->pending[k];
 		int base = k * per_row;
 
@@ -547,41 +547,66 @@ static int block_insert(struct ingest *in, int *ret_changes, struct sp_error *er
 	return 0;
 }
 
-/* Stores the pending rows in line order. A full block without retractions goes in one
- * statement; when some of its rows found their key held, every row of it is looked up again
- * (a row it finds as of this batch and line is its own), and those that were not stored take
- * the path of a single row. */
+/* Deletes the row of the restored pending row if the block statement stored it: when a block
+ * finds a held key, its rows are undone and stored again one at a time, so that they get the
+ * ids, supersedes and problems of a row-by-row load, in line order. */
+static int block_undo_row(struct ingest *in, long line, struct sp_error *err)
+{
+	int64_t current = 0, current_batch = 0;
+	long current_line = 0;
+
+	if (find_current(in, &current, &current_batch, &current_line, err) < 0)
+		return -1;
+	if (!current || current_batch != in->batch || current_line != line)
+		return 0;
+	sqlite3_bind_int64(in->unstore, 1, current);
+	sqlite3_bind_int64(in->unstore, 2, in->batch);
+	if (in->def->by_columns)
+		bind_key_columns(in, in->unstore, 3);
+	if (step_done(in, in->unstore, err) < 0)
+		return -1;
+	if (sqlite3_changes(in->s->db) != 1)
+		return sp_error_set(err, SP_EXIT_INTERNAL, "%s:%ld: the row stored by its block was not found again",
+				    in->path, line);
+	return 0;
+}
+
+/* Stores the pending rows in line order. A full block without retractions goes in with one
+ * statement; in the common case every row of it is new. Otherwise (a held key, a retraction, the
+ * last rows of the file) the rows take the path of a single row. */
 static int block_flush(struct ingest *in, struct sp_error *err)
 {
 	int n = in->n_pending, changes = 0;
-	bool as_block = n == INGEST_BLOCK_ROWS && in->insert_block;
+	bool stored = false;
 
 	if (n == 0)
 		return 0;
-	for (int k = 0; k < n && as_block; k++)
-		as_block = !in->pending[k].retract;
-	if (as_block && block_insert(in, &changes, err) < 0)
-		return -1;
 	in->n_pending = 0;
+	if (n == INGEST_BLOCK_ROWS && in->insert_block) {
+		bool retraction = false;
+
+		for (int k = 0; k < n; k++)
+			retraction = retraction || in->pending[k].retract;
+		if (!retraction && block_insert(in, n, &changes, err) < 0)
+			return -1;
+		stored = !retraction && changes == n;
+		for (int k = 0; k < n && !retraction && !stored; k++) {
+			pending_restore(in, &in->pending[k]);
+			if (block_undo_row(in, in->pending[k].line, err) < 0)
+				return -1;
+		}
+	}
 	for (int k = 0; k < n; k++) {
 		long line = in->pending[k].line;
-		int64_t current = 0, current_batch = 0;
-		long current_line = 0;
 		int rc;
 
 		pending_restore(in, &in->pending[k]);
-		if (in->pending[k].retract)
+		if (stored)
+			rc = row_loaded(in);
+		else if (in->pending[k].retract)
 			rc = row_held(in, line, true, err);
-		else if (!as_block)
-			rc = row_store(in, line, err);
-		else if (changes == n)
-			rc = row_loaded(in);
-		else if (find_current(in, &current, &current_batch, &current_line, err) < 0)
-			rc = -1;
-		else if (current && current_batch == in->batch && current_line == line)
-			rc = row_loaded(in);
 		else
-			rc = row_held(in, line, false, err);
+			rc = row_store(in, line, err);
 		if (rc < 0)
 			return -1;
 	}
@@ -638,12 +663,23 @@ static int cmp_bad(const void *a, const void *b)
 static char *block_sql(const char *insert_sql, int per_row)
 {
 	const char *open = strstr(insert_sql, " VALUES (");
-	const char *close = open ? strchr(open, ')') : NULL;
-	size_t size = strlen(insert_sql) + (size_t)INGEST_BLOCK_ROWS * (size_t)(close - open + 64);
-	char *sql = open && close ? malloc(size) : NULL;
+	const char *close = NULL;
+	size_t size;
+	char *sql;
 	size_t used;
+	int depth = 0;
 
-	if (!sql)
+	if (!open)
+		return NULL;
+	for (const char *p = open + 8; *p && !close; p++) {  /* the ')' that closes the row */
+		depth += *p == '(' ? 1 : *p == ')' ? -1 : 0;
+		if (depth == 0)
+			close = p;
+	}
+	if (!close)
+		return NULL;
+	size = strlen(insert_sql) + (size_t)INGEST_BLOCK_ROWS * (size_t)(close - open + 64);
+	if (!(sql = malloc(size)))
 		return NULL;
 	used = (size_t)snprintf(sql, size, "%.*s VALUES ", (int)(open - insert_sql), insert_sql);
 	for (int k = 0; k < INGEST_BLOCK_ROWS; k++) {
@@ -668,7 +704,8 @@ static int prepare(struct ingest *in, struct sp_error *err)
 {
 	if (store_prepare(in->s, in->def->insert_sql, &in->insert, err) < 0 ||
 	    store_prepare(in->s, in->def->find_sql, &in->find, err) < 0 ||
-	    store_prepare(in->s, in->def->retire_sql, &in->retire, err) < 0)
+	    store_prepare(in->s, in->def->retire_sql, &in->retire, err) < 0 ||
+	    store_prepare(in->s, in->def->unstore_sql, &in->unstore, err) < 0)
 		return -1;
 	char *sql = block_sql(in->def->insert_sql, sqlite3_bind_parameter_count(in->insert));
 	int rc = sql ? store_prepare(in->s, sql, &in->insert_block, err) : -1;
@@ -694,6 +731,7 @@ static void finalize(struct ingest *in)
 	sqlite3_finalize(in->insert);
 	sqlite3_finalize(in->find);
 	sqlite3_finalize(in->retire);
+	sqlite3_finalize(in->unstore);
 	sqlite3_finalize(in->insert_block);
 	free(in->pending);
 	sqlite3_finalize(in->key_add);
@@ -747,8 +785,14 @@ static int stream_pass(struct ingest *in, enum pass pass, struct sp_error *err)
 		in->n_header = 0;  /* the header was checked in the preview; skip it again */
 	rc = csvread_stream(f, in->path, in->opt->encoding, on_row, in, err);
 	fclose(f);
-	if (rc == 0)
+	if (rc == 0) {
 		rc = block_flush(in, err);
+	} else if (err && err->code == SP_EXIT_INPUT) {
+		/* The file is refused for its bytes; still name the problems of the rows read. */
+		struct sp_error flush_err = { 0 };
+
+		block_flush(in, &flush_err);
+	}
 	if (rc == 0 && in->n_header == 0 && pass != PASS_LOAD)
 		rc = sp_error_set(err, SP_EXIT_INPUT, "%s:1: -: the file is empty (no header)", in->path);
 	return rc;

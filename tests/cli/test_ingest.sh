@@ -82,6 +82,19 @@ check "blocks: every problem named once, in line order, each duplicate naming th
 s ingest --accept-partial social_insurance-c.csv 2>err
 check "blocks: --accept-partial rejects the four duplicate rows and the bad one, loads the rest" "grep -q '203 rows read, 198 loaded, 5 rejected' err && [ \"\$(tail -n +2 social_insurance-c.rejects.csv | cut -d, -f1 | tr '\n' ' ')\" = '10 20 21 30 150 ' ]"
 
+# A block that finds a held key is undone and stored again row by row: ids stay in line order.
+{ echo 'person_id,title,doc_no,doc_date'; for i in 0 1 2; do printf '%s,skill_ace,武政办〔2024〕%d号,2024-03-01\n' "${ID[$i]}" $i; done; } >titles-ids.csv
+s -q ingest --feed titles titles-ids.csv
+{ echo 'person_id,title,doc_no,doc_date'; for i in $(seq 0 63); do printf '%s,skill_ace,武政办〔2024〕%d号,2024-04-01\n' "${ID[$i]}" $i; done; } >titles-ids-2.csv
+s -q ingest --feed titles titles-ids-2.csv
+b=$(q "SELECT max(batch_id) FROM batches")
+check "blocks: a block with supersedes stores its rows with ids in line order" "[ \"\$(q \"SELECT count(*) FROM titles a JOIN titles b ON a.batch_in = $b AND b.batch_in = $b AND a.line < b.line AND a.id > b.id\")\" = 0 ] && [ \$(q \"SELECT count(*) FROM titles WHERE batch_in = $b\") -eq 64 ] && [ \$(q \"SELECT count(*) FROM titles WHERE batch_out = $b\") -eq 3 ]"
+# A file refused for its bytes still names the problems of the rows read before them.
+{ echo 'person_id,month,employer_id,region,op'; si_rows 2025-05 0 2; si_rows 2025-05 1 1
+  printf '%s,2025-01,%s,,retract\n' "${ID[210]}" $E1; printf '%s,2025-05,%s,"330723,\n' "${ID[3]}" $E1; } >social_insurance-d.csv
+s ingest social_insurance-d.csv 2>err
+check "blocks: a malformed row still lets the earlier problems be named" "[ $? -eq 2 ] && grep -q 'social_insurance-d.csv:5: person_id: duplicate' err && grep -q 'social_insurance-d.csv:6: op: retracts a key that is not known' err"
+
 # GBK: the same content in GBK loads to the same values.
 printf 'case_no,person_id,decided_on\n武纪〔2024〕1号,%s,2024-05-06\n' $P1 | iconv -f UTF-8 -t GBK >discipline.csv
 s -q ingest --encoding gbk discipline.csv
@@ -95,7 +108,7 @@ printf 'person_id,title,doc_no,doc_date\n%s,top_talent,武政办〔2022〕12号,
 printf 'cert_no,person_id,occupation_code,level,issued_on\nC1,%s,6-18-01-01,7,2021-03-10\n' $P1 >certificates.csv
 s ingest --appeal '武人社复〔2026〕3号' titles.csv certificates.csv 2>err
 check "one bad file among several: exit 2" "[ $? -eq 2 ]"
-check "...the good file loaded, tagged with the appeal" "[ \"\$(q \"SELECT appeal FROM batches WHERE feed = 'titles'\")\" = '武人社复〔2026〕3号' ]"
+check "...the good file loaded, tagged with the appeal" "[ \"\$(q \"SELECT appeal FROM batches WHERE file_name = 'titles.csv'\")\" = '武人社复〔2026〕3号' ]"
 check "...the bad one changed nothing" "[ \$(q 'SELECT count(*) FROM certificates') -eq 0 ] && [ \$(q \"SELECT count(*) FROM batches WHERE feed = 'certificates'\") -eq 0 ]"
 
 # --feed names the feed of a file named otherwise; the parameters feed.
