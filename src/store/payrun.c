@@ -427,7 +427,8 @@ static int unresolved_warnings(struct run *r, struct sp_error *err)
 		"SELECT 'titles', person_id, 'persons' FROM titles t WHERE" AS_OF("?1") "AND NOT EXISTS (SELECT 1 FROM persons p WHERE p.person_id = t.person_id AND" AS_OF("?1") ")"
 		" UNION SELECT 'certificates', person_id, 'persons' FROM certificates t WHERE" AS_OF("?1") "AND NOT EXISTS (SELECT 1 FROM persons p WHERE p.person_id = t.person_id AND" AS_OF("?1") ")"
 		" UNION SELECT 'chief_craftsmen', person_id, 'persons' FROM chief_craftsmen t WHERE" AS_OF("?1") "AND NOT EXISTS (SELECT 1 FROM persons p WHERE p.person_id = t.person_id AND" AS_OF("?1") ")"
-		" UNION SELECT 'employment', employer_id, 'employers' FROM employment t WHERE" AS_OF("?1") "AND NOT EXISTS (SELECT 1 FROM employers p WHERE p.employer_id = t.employer_id AND" AS_OF("?1") ")"
+		/* employment is big and employers small: the employers list once, not a lookup a row */
+		" UNION SELECT 'employment', employer_id, 'employers' FROM employment WHERE" AS_OF("?1") "AND employer_id NOT IN (SELECT employer_id FROM employers WHERE" AS_OF("?1") ")"
 		" UNION SELECT 'chief_craftsmen', employer_id, 'employers' FROM chief_craftsmen t WHERE" AS_OF("?1") "AND NOT EXISTS (SELECT 1 FROM employers p WHERE p.employer_id = t.employer_id AND" AS_OF("?1") ")"
 		" ORDER BY 1, 2 LIMIT 1000";
 	sqlite3_stmt *st;

@@ -97,6 +97,16 @@ compare 2027-02 "a paid level-2 certificate corrected to level 3" inc
 if [ "$(sqlite3 "$db" "SELECT sum(amount_fen) FROM ledger WHERE person_id = '$tech_pid' AND kind = 'TECH'")" = 0 ] &&
 	[ "$(sqlite3 "$db" "SELECT count(*) FROM ledger WHERE run_month = 202702 AND person_id = '$tech_pid' AND amount_fen < 0")" -gt 0 ]; then
 	ok "every TECH month paid on the corrected certificate is recovered"; else notok "every TECH month paid on the corrected certificate is recovered"; fi
+# References that resolve to nothing never pay, and the run names them (FEEDS.md).
+printf 'person_id,employer_id,start_date,end_date,occupation_code,appointed_level\n%s,91330723MA0000077J,2027-01-01,,6-18-01-01,\n' \
+	"$tech_pid" >"$tmp/employment-2027-03.csv"
+printf 'person_id,title,doc_no,doc_date\n330723199001011239,skill_ace,武政办〔2027〕1号,2027-01-05\n' >"$tmp/titles-2027-03.csv"
+s ingest "$tmp/employment-2027-03.csv" "$tmp/titles-2027-03.csv"
+"$sp" --db "$db" run --month 2027-03 >/dev/null 2>"$tmp/warn"
+if grep -q "employment: '913307\*\{8\}077J' is not in employers: it is never paid" "$tmp/warn" &&
+	grep -q "titles: '330723\*\{8\}1239' is not in persons: it is never paid" "$tmp/warn"; then
+	ok "the run names an employment row's unknown employer and a title's unknown person"; else
+	notok "the run names an employment row's unknown employer and a title's unknown person"; sed 's/^/# /' "$tmp/warn" | head -5; fi
 "$sp" -q --db "$db" verify && ok "verify passes" || notok "verify passes"
 for m in 2026-09 2026-10 2026-11 2026-12 2027-01 2027-02; do
 	"$sp" -q --db "$db" replay --month $m >/dev/null 2>&1 && ok "replay $m matches the ledger" || notok "replay $m matches the ledger"
