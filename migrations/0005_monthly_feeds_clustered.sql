@@ -9,8 +9,18 @@
 -- only then. These two tables have no id column (a row is named by its key and batch_in) and
 -- no fact_key column (their key is the three columns; computing it on every insert was a fifth
 -- of the ingest's time).
+--
+-- social_insurance, a row per insured person and month, is split in two by `hot`: the recent
+-- months (month >= social_insurance_hot.from_month) are a small person-clustered range of their
+-- own, so that a month's delivery writes the pages of a few months of rows instead of a page of
+-- every person in the county. A close moves the recent rows into the big range (hot = 0) once
+-- they span six months (src/store/fold.c), a page of every person once in six months. A person's
+-- rows are then two ranges; the statistics row below tells the planner so (a skip-scan over
+-- hot), and ANALYZE would find the same. Which range a key lives in follows from its month
+-- alone, so the primary key still keeps one current row per key.
 
 CREATE TABLE social_insurance_clustered (
+	hot         INTEGER NOT NULL DEFAULT 0, -- 1 when month >= social_insurance_hot.from_month
 	person_id   TEXT NOT NULL,
 	month       INTEGER NOT NULL,         -- yyyymm
 	employer_id TEXT NOT NULL,
@@ -19,13 +29,24 @@ CREATE TABLE social_insurance_clustered (
 	batch_out   INTEGER,
 	line        INTEGER NOT NULL,
 	region      INTEGER NOT NULL,         -- where the contribution was paid (R1, R2a)
-	PRIMARY KEY (person_id, month, employer_id, retired_in)
+	PRIMARY KEY (hot, person_id, month, employer_id, retired_in)
 ) WITHOUT ROWID;
 INSERT INTO social_insurance_clustered(person_id, month, employer_id, retired_in, batch_in, batch_out, line, region)
 	SELECT person_id, month, employer_id, coalesce(batch_out, 0), batch_in, batch_out, line, region
 	FROM social_insurance;
 DROP TABLE social_insurance;
 ALTER TABLE social_insurance_clustered RENAME TO social_insurance;
+
+-- The first month of the recent range; 999999 (none) until the first close.
+CREATE TABLE social_insurance_hot (
+	from_month INTEGER NOT NULL
+);
+INSERT INTO social_insurance_hot(from_month) VALUES (999999);
+
+ANALYZE sqlite_schema;  -- creates sqlite_stat1
+DELETE FROM sqlite_stat1 WHERE tbl = 'social_insurance';
+-- rows; rows per value of hot; per hot and person (64 months); then one per key
+INSERT INTO sqlite_stat1(tbl, idx, stat) VALUES ('social_insurance', 'social_insurance', '6000000 3000000 64 1 1 1');
 
 CREATE TABLE enterprise_allowance_clustered (
 	person_id   TEXT NOT NULL,

@@ -35,6 +35,9 @@ struct feed_column {
 	int min, max;                   /* FIELD_LEVEL */
 };
 
+/* In a feed's SQL, ingest puts social_insurance_hot.from_month here before preparing it. */
+#define FEED_HOT_FROM "{hot_from}"
+
 struct feed_def {
 	const char *name;               /* also the table name */
 	int n_columns;

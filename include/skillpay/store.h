@@ -56,6 +56,10 @@ int64_t store_last_batch(struct store *s);
 /* The last closed month as yyyymm, or 0 when no month is closed. */
 int32_t store_last_closed(struct store *s);
 
+/* Called by close inside its transaction: moves the recent social-insurance rows into the big
+ * range when they span six months (src/store/fold.c). */
+int store_fold(struct store *s, int32_t closed_month, struct sp_error *err);
+
 /* A row of the batches table: an ingested file or a bank return (migrations/0001_facts.sql). */
 struct store_batch {
 	const char *feed;         /* feed name or 'bank_return' */

@@ -60,14 +60,14 @@ const struct feed_def feed_defs[] = {
 		{ "month", FIELD_MONTH, true, false, NULL, 0, 0 },
 		{ "employer_id", FIELD_EMPLOYER_ID, true, false, NULL, 0, 0 },
 		{ "region", FIELD_REGION, false, false, NULL, 0, 0 } },
-	  "INSERT OR IGNORE INTO social_insurance(batch_in, line, person_id, month, employer_id, region)"
-	  " VALUES (?1, ?2, ?4, ?5, ?6, ?7)",
-	  "SELECT batch_in, batch_in, line FROM social_insurance WHERE person_id = ?1 AND month = ?2"
-	  " AND employer_id = ?3 AND retired_in = 0",
-	  "UPDATE social_insurance SET batch_out = ?2, retired_in = ?2 WHERE person_id = ?3 AND month = ?4"
-	  " AND employer_id = ?5 AND retired_in = 0 AND batch_in = ?1",
-	  "DELETE FROM social_insurance WHERE person_id = ?3 AND month = ?4 AND employer_id = ?5"
-	  " AND retired_in = 0 AND batch_in = ?2 AND batch_in = ?1", true },
+	  "INSERT OR IGNORE INTO social_insurance(batch_in, line, hot, person_id, month, employer_id, region)"
+	  " VALUES (?1, ?2, ?5 >= " FEED_HOT_FROM ", ?4, ?5, ?6, ?7)",
+	  "SELECT batch_in, batch_in, line FROM social_insurance WHERE hot = (?2 >= " FEED_HOT_FROM ")"
+	  " AND person_id = ?1 AND month = ?2 AND employer_id = ?3 AND retired_in = 0",
+	  "UPDATE social_insurance SET batch_out = ?2, retired_in = ?2 WHERE hot = (?4 >= " FEED_HOT_FROM ")"
+	  " AND person_id = ?3 AND month = ?4 AND employer_id = ?5 AND retired_in = 0 AND batch_in = ?1",
+	  "DELETE FROM social_insurance WHERE hot = (?4 >= " FEED_HOT_FROM ") AND person_id = ?3 AND month = ?4"
+	  " AND employer_id = ?5 AND retired_in = 0 AND batch_in = ?2 AND batch_in = ?1", true },
 	{ "enterprise_allowance", 4, {
 		{ "person_id", FIELD_PERSON_ID, true, false, NULL, 0, 0 },
 		{ "employer_id", FIELD_EMPLOYER_ID, true, false, NULL, 0, 0 },

@@ -80,6 +80,7 @@ struct ingest {
 	int n_notes;
 	/* Rows waiting to be inserted together: one statement per INGEST_BLOCK_ROWS rows. */
 	sqlite3_stmt *insert_block;
+	int hot_from;                   /* social_insurance_hot.from_month (FEED_HOT_FROM) */
 	struct pending *pending;
 	int n_pending;
 };
@@ -700,20 +701,60 @@ static char *block_sql(const char *insert_sql, int per_row)
 	return sql;
 }
 
+/* The feed's SQL with FEED_HOT_FROM replaced by social_insurance_hot.from_month, which holds
+ * still while ingest holds the writer lock: a literal costs nothing a row, a subquery did. */
+static char *sql_expand(struct ingest *in, const char *sql)
+{
+	const char *at = strstr(sql, FEED_HOT_FROM);
+	size_t size = strlen(sql) + 16 * INGEST_BLOCK_ROWS + 1, used = 0;
+	char *out = malloc(size);
+
+	if (!out)
+		return NULL;
+	for (; at; sql = at + strlen(FEED_HOT_FROM), at = strstr(sql, FEED_HOT_FROM))
+		used += (size_t)snprintf(out + used, size - used, "%.*s%d", (int)(at - sql), sql, in->hot_from);
+	snprintf(out + used, size - used, "%s", sql);
+	return out;
+}
+
+static int prepare_expanded(struct ingest *in, const char *sql, sqlite3_stmt **ret, struct sp_error *err)
+{
+	char *expanded = sql_expand(in, sql);
+	int rc = expanded ? store_prepare(in->s, expanded, ret, err)
+			  : sp_error_set(err, SP_EXIT_INTERNAL, "out of memory");
+
+	free(expanded);
+	return rc;
+}
+
 static int prepare(struct ingest *in, struct sp_error *err)
 {
-	if (store_prepare(in->s, in->def->insert_sql, &in->insert, err) < 0 ||
-	    store_prepare(in->s, in->def->find_sql, &in->find, err) < 0 ||
-	    store_prepare(in->s, in->def->retire_sql, &in->retire, err) < 0 ||
-	    store_prepare(in->s, in->def->unstore_sql, &in->unstore, err) < 0)
-		return -1;
-	char *sql = block_sql(in->def->insert_sql, sqlite3_bind_parameter_count(in->insert));
-	int rc = sql ? store_prepare(in->s, sql, &in->insert_block, err) : -1;
+	sqlite3_stmt *st;
+	char *sql;
+	int rc;
 
+	if (strstr(in->def->insert_sql, FEED_HOT_FROM)) {
+		if (store_prepare(in->s, "SELECT from_month FROM social_insurance_hot", &st, err) < 0)
+			return -1;
+		rc = sqlite3_step(st);
+		in->hot_from = rc == SQLITE_ROW ? sqlite3_column_int(st, 0) : 0;
+		sqlite3_finalize(st);
+		if (rc != SQLITE_ROW)
+			return sp_error_set(err, SP_EXIT_INTERNAL, "social_insurance_hot has no row");
+	}
+	if (prepare_expanded(in, in->def->insert_sql, &in->insert, err) < 0 ||
+	    prepare_expanded(in, in->def->find_sql, &in->find, err) < 0 ||
+	    prepare_expanded(in, in->def->retire_sql, &in->retire, err) < 0 ||
+	    prepare_expanded(in, in->def->unstore_sql, &in->unstore, err) < 0)
+		return -1;
+	sql = block_sql(in->def->insert_sql, sqlite3_bind_parameter_count(in->insert));
+	rc = sql ? prepare_expanded(in, sql, &in->insert_block, err) : -1;
 	free(sql);
-	in->pending = calloc(INGEST_BLOCK_ROWS, sizeof(*in->pending));
-	if (rc < 0 || !in->pending)
+	if (rc < 0)
 		return err && err->code ? -1 : sp_error_set(err, SP_EXIT_INTERNAL, "out of memory");
+	in->pending = calloc(INGEST_BLOCK_ROWS, sizeof(*in->pending));
+	if (!in->pending)
+		return sp_error_set(err, SP_EXIT_INTERNAL, "out of memory");
 	if (!in->opt->accept_partial)
 		return 0;
 	if (store_exec(in->s, "CREATE TEMP TABLE IF NOT EXISTS ingest_keys("

@@ -240,7 +240,7 @@ int payrun_close(struct store *s, int32_t month, const char *closed_by,
 	if (post_payments(s, month, ret, err) < 0)
 		goto fail;
 	fault_point("close.after_payments");
-	if (record_close(s, month, as_of, closed_by, ret, err) < 0)
+	if (store_fold(s, month, err) < 0 || record_close(s, month, as_of, closed_by, ret, err) < 0)
 		goto fail;
 	fault_point("close.before_commit");
 	return store_commit(s, err);
