@@ -15,8 +15,7 @@
 -- own, so that a month's delivery writes the pages of a few months of rows instead of a page of
 -- every person in the county. A close moves the recent rows into the big range (hot = 0) once
 -- they span six months (src/store/fold.c), a page of every person once in six months. A person's
--- rows are then two ranges; the statistics row below tells the planner so (a skip-scan over
--- hot), and ANALYZE would find the same. Which range a key lives in follows from its month
+-- rows are then two ranges: readers ask for `hot IN (0, 1) AND person_id = ?`, two seeks. Which range a key lives in follows from its month
 -- alone, so the primary key still keeps one current row per key.
 
 CREATE TABLE social_insurance_clustered (
@@ -42,11 +41,6 @@ CREATE TABLE social_insurance_hot (
 	from_month INTEGER NOT NULL
 );
 INSERT INTO social_insurance_hot(from_month) VALUES (999999);
-
-ANALYZE sqlite_schema;  -- creates sqlite_stat1
-DELETE FROM sqlite_stat1 WHERE tbl = 'social_insurance';
--- rows; rows per value of hot; per hot and person (64 months); then one per key
-INSERT INTO sqlite_stat1(tbl, idx, stat) VALUES ('social_insurance', 'social_insurance', '6000000 3000000 64 1 1 1');
 
 CREATE TABLE enterprise_allowance_clustered (
 	person_id   TEXT NOT NULL,

@@ -88,7 +88,7 @@ static const char batches_sql[] =
 	" UNION SELECT batch_in FROM employment WHERE person_id = ?1 UNION SELECT batch_out FROM employment WHERE person_id = ?1"
 	" UNION SELECT batch_in FROM certificates WHERE person_id = ?1 UNION SELECT batch_out FROM certificates WHERE person_id = ?1"
 	" UNION SELECT batch_in FROM titles WHERE person_id = ?1 UNION SELECT batch_out FROM titles WHERE person_id = ?1"
-	" UNION SELECT batch_in FROM social_insurance WHERE person_id = ?1 UNION SELECT batch_out FROM social_insurance WHERE person_id = ?1"
+	" UNION SELECT batch_in FROM social_insurance WHERE hot IN (0, 1) AND person_id = ?1 UNION SELECT batch_out FROM social_insurance WHERE hot IN (0, 1) AND person_id = ?1"
 	" UNION SELECT batch_in FROM enterprise_allowance WHERE person_id = ?1 UNION SELECT batch_out FROM enterprise_allowance WHERE person_id = ?1"
 	" UNION SELECT batch_in FROM discipline WHERE person_id = ?1 UNION SELECT batch_out FROM discipline WHERE person_id = ?1"
 	" UNION SELECT batch_in FROM chief_craftsmen WHERE person_id = ?1 UNION SELECT batch_out FROM chief_craftsmen WHERE person_id = ?1)"

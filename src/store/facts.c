@@ -165,7 +165,7 @@ enum { ST_PERSON, ST_SI, ST_EMPLOYMENT, ST_CERTS, ST_TITLES, ST_ALLOWANCE, ST_DI
 
 static const char *const reader_sql[7] = {
 	"SELECT retire_group, retired_on FROM persons WHERE person_id = ?2 AND" AS_OF,
-	"SELECT month, employer_id, region, batch_in FROM social_insurance WHERE person_id = ?2 AND" AS_OF
+	"SELECT month, employer_id, region, batch_in FROM social_insurance WHERE hot IN (0, 1) AND person_id = ?2 AND" AS_OF
 	"ORDER BY month, employer_id",
 	"SELECT employer_id, start_date, end_date, occupation_code, appointed_level, batch_in FROM employment"
 	" WHERE person_id = ?2 AND" AS_OF "ORDER BY start_date, employer_id",

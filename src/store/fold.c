@@ -32,8 +32,11 @@ int store_fold(struct store *s, int32_t closed_month, struct sp_error *err)
 
 	if (store_prepare(s, "SELECT from_month FROM social_insurance_hot", &st, err) < 0)
 		return -1;
-	if (sqlite3_step(st) == SQLITE_ROW)
-		from = sqlite3_column_int(st, 0);
+	if (sqlite3_step(st) != SQLITE_ROW) {  /* never guess: a wrong boundary misplaces rows */
+		sqlite3_finalize(st);
+		return sp_error_set(err, SP_EXIT_INTERNAL, "social_insurance_hot has no row");
+	}
+	from = sqlite3_column_int(st, 0);
 	sqlite3_finalize(st);
 	if (from == NO_MONTH) {
 		/* The first close: months after it are recent from now on (rows of them already

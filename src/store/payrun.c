@@ -263,7 +263,7 @@ static const char changed_sql[] =
 	" UNION ALL SELECT 1 FROM titles WHERE person_id = ?1 AND (batch_in > ?2 OR batch_out > ?2)"
 	" UNION ALL SELECT 1 FROM discipline WHERE person_id = ?1 AND (batch_in > ?2 OR batch_out > ?2)"
 	" UNION ALL SELECT 1 FROM chief_craftsmen WHERE person_id = ?1 AND (batch_in > ?2 OR batch_out > ?2)"
-	" UNION ALL SELECT 1 FROM social_insurance WHERE person_id = ?1 AND month < ?3 AND (batch_in > ?2 OR batch_out > ?2)"
+	" UNION ALL SELECT 1 FROM social_insurance WHERE hot IN (0, 1) AND person_id = ?1 AND month < ?3 AND (batch_in > ?2 OR batch_out > ?2)"
 	" UNION ALL SELECT 1 FROM enterprise_allowance WHERE person_id = ?1 AND month < ?3 AND (batch_in > ?2 OR batch_out > ?2)"
 	" LIMIT 1";
 
@@ -348,7 +348,7 @@ static const char appeal_sql[] =
 	" UNION ALL SELECT batch_in FROM employment WHERE person_id = ?1 UNION ALL SELECT batch_out FROM employment WHERE person_id = ?1"
 	" UNION ALL SELECT batch_in FROM certificates WHERE person_id = ?1 UNION ALL SELECT batch_out FROM certificates WHERE person_id = ?1"
 	" UNION ALL SELECT batch_in FROM titles WHERE person_id = ?1 UNION ALL SELECT batch_out FROM titles WHERE person_id = ?1"
-	" UNION ALL SELECT batch_in FROM social_insurance WHERE person_id = ?1 UNION ALL SELECT batch_out FROM social_insurance WHERE person_id = ?1"
+	" UNION ALL SELECT batch_in FROM social_insurance WHERE hot IN (0, 1) AND person_id = ?1 UNION ALL SELECT batch_out FROM social_insurance WHERE hot IN (0, 1) AND person_id = ?1"
 	" UNION ALL SELECT batch_in FROM enterprise_allowance WHERE person_id = ?1 UNION ALL SELECT batch_out FROM enterprise_allowance WHERE person_id = ?1"
 	" UNION ALL SELECT batch_in FROM discipline WHERE person_id = ?1 UNION ALL SELECT batch_out FROM discipline WHERE person_id = ?1"
 	" UNION ALL SELECT batch_in FROM chief_craftsmen WHERE person_id = ?1 UNION ALL SELECT batch_out FROM chief_craftsmen WHERE person_id = ?1"

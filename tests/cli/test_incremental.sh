@@ -109,23 +109,36 @@ if grep -q "employment: '913307\*\{8\}077J' is not in employers: it is never pai
 	notok "the run names an employment row's unknown employer and a title's unknown person"; sed 's/^/# /' "$tmp/warn" | head -5; fi
 # 2027-03 closes six months after the first close (2026-09): the recent social-insurance rows
 # move into the big range (src/store/fold.c). Facts, replays and runs do not notice.
+# A row for a month far ahead (2027-12), delivered early, stays in the recent range.
+{ echo 'person_id,month,employer_id,region'; head -1 "$tmp/si12.csv" | sed 's/,2026-12,/,2027-12,/'; } >"$tmp/social_insurance-early.csv"
+s ingest "$tmp/social_insurance-early.csv"
 compare 2027-03 "closing it moves six months of recent social insurance" inc
 if [ "$(sqlite3 "$db" "SELECT from_month FROM social_insurance_hot")" = 202704 ] &&
 	[ "$(sqlite3 "$db" "SELECT count(*) FROM social_insurance WHERE hot <> (month >= 202704)")" = 0 ] &&
-	[ "$(sqlite3 "$db" "SELECT count(*) FROM social_insurance WHERE hot = 0 AND month BETWEEN 202610 AND 202703")" -gt 0 ]; then
-	ok "the close of 2027-03 moved the recent rows (2026-10 on) into the big range"; else
+	[ "$(sqlite3 "$db" "SELECT count(*) FROM social_insurance WHERE hot = 0 AND month BETWEEN 202610 AND 202703")" -gt 0 ] &&
+	[ "$(sqlite3 "$db" "SELECT count(*) FROM social_insurance WHERE hot = 1 AND month = 202712")" = 1 ]; then
+	ok "the close of 2027-03 moved the recent rows (2026-10 on) into the big range; 2027-12 stayed recent"; else
 	notok "the close of 2027-03 moved the recent rows into the big range"; fi
-# 2027-04: a correction of a moved row (2027-01) and the month's rows go to the right ranges.
-sed 's/,2026-12,/,2027-04,/' "$tmp/si12.csv" | { echo 'person_id,month,employer_id,region'; cat; } >"$tmp/social_insurance-2027-04.csv"
-sqlite3 -csv "$db" "SELECT person_id, '2027-01', employer_id, 330702 FROM social_insurance
-	WHERE month = 202701 AND batch_out IS NULL ORDER BY person_id LIMIT 1" >>"$tmp/social_insurance-2027-04.csv"
+# 2027-04: the month's rows and two months ahead (blocks of 64 with the boundary in them), a
+# retraction of a moved row (2027-02) and a correction of one (2027-01), in one file.
+{ echo 'person_id,month,employer_id,region,op'
+  for m in 2027-04 2027-05 2027-06; do sed "s/,2026-12,/,$m,/; s/\$/,/" "$tmp/si12.csv"; done
+  sqlite3 -csv "$db" "SELECT person_id, '2027-02', employer_id, '', 'retract' FROM social_insurance
+	WHERE month = 202702 AND batch_out IS NULL ORDER BY person_id DESC LIMIT 1"
+  sqlite3 -csv "$db" "SELECT person_id, '2027-01', employer_id, 330702, '' FROM social_insurance
+	WHERE month = 202701 AND batch_out IS NULL ORDER BY person_id LIMIT 1"; } >"$tmp/social_insurance-2027-04.csv"
 s ingest "$tmp/social_insurance-2027-04.csv"
+retracted=$(tail -2 "$tmp/social_insurance-2027-04.csv" | head -1 | cut -d, -f1)
 compare 2027-04 "a correction of a moved row" inc
 moved=$(tail -1 "$tmp/social_insurance-2027-04.csv" | cut -d, -f1)
 if [ "$(sqlite3 "$db" "SELECT count(*), sum(hot), sum(batch_out IS NULL AND region = 330702), sum(batch_out IS NOT NULL)
 	FROM social_insurance WHERE person_id = '$moved' AND month = 202701")" = '2|0|1|1' ] &&
-	[ "$(sqlite3 "$db" "SELECT count(*) FROM social_insurance WHERE hot <> (month >= 202704)")" = 0 ]; then
-	ok "the correction superseded the moved row in the big range; the new month went to the recent one"; else
+	[ "$(sqlite3 "$db" "SELECT count(*) FROM social_insurance WHERE hot <> (month >= 202704)")" = 0 ] &&
+	[ "$(sqlite3 "$db" "SELECT count(*), sum(batch_out IS NULL) FROM social_insurance WHERE person_id = '$retracted' AND month = 202702")" = '1|0' ] &&
+	[ "$(sqlite3 "$db" "SELECT count(*) FROM social_insurance WHERE hot = 1 AND month IN (202704, 202705, 202706)")" -ge 130 ] &&
+	[ "$(sqlite3 "$db" "SELECT count(*) FROM (SELECT 1 FROM social_insurance WHERE batch_out IS NULL
+		GROUP BY person_id, month, employer_id HAVING count(*) > 1)")" = 0 ]; then
+	ok "the correction and the retraction reached moved rows; new months went to the recent range; one current row a key"; else
 	notok "the correction superseded the moved row in the big range"; fi
 "$sp" -q --db "$db" verify && ok "verify passes" || notok "verify passes"
 for m in 2026-09 2026-10 2026-11 2026-12 2027-01 2027-02 2027-03 2027-04; do

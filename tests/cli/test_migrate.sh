@@ -52,7 +52,7 @@ CREATE TABLE enterprise_allowance (
 	person_id TEXT NOT NULL, employer_id TEXT NOT NULL, month INTEGER NOT NULL, amount_fen INTEGER NOT NULL);
 CREATE INDEX enterprise_allowance_person ON enterprise_allowance(person_id, month, employer_id, amount_fen, batch_in, batch_out);
 DROP TABLE social_insurance_hot;
-DROP TABLE sqlite_stat1;
+DROP TABLE IF EXISTS sqlite_stat1;
 DELETE FROM schema_migrations WHERE version >= 5;"
 # Fill them from the new database's rows (fact_key as ingest wrote it then).
 sqlite3 "$old" "ATTACH '$new' AS n;
