@@ -2,8 +2,8 @@
 -- grow every month, become WITHOUT ROWID tables clustered by their key. Until now each row was
 -- written twice, to a table in load order and to the covering person index of 0003, and
 -- ingest looked every key up before inserting it. Now the row sits once, in
--- (person_id, month, employer_id) order, which is the order the run reads a person's months in,
--- and the primary key itself keeps one current row per key: retired_in is 0 while the row is
+-- (person_id, month, employer_id) order (social_insurance: after `hot`, below), the order the run
+-- reads a person's months in, and the primary key itself keeps one current row per key: retired_in is 0 while the row is
 -- current and the batch that superseded or retracted it afterwards (batch_out, repeated where
 -- the key can see it), so an insert of a held key does nothing and ingest looks the key up
 -- only then. These two tables have no id column (a row is named by its key and batch_in) and
@@ -14,9 +14,10 @@
 -- months (month >= social_insurance_hot.from_month) are a small person-clustered range of their
 -- own, so that a month's delivery writes the pages of a few months of rows instead of a page of
 -- every person in the county. A close moves the recent rows into the big range (hot = 0) once
--- they span six months (src/store/fold.c), a page of every person once in six months. A person's
--- rows are then two ranges: readers ask for `hot IN (0, 1) AND person_id = ?`, two seeks. Which range a key lives in follows from its month
--- alone, so the primary key still keeps one current row per key.
+-- they span six months (src/store/fold.c), a page of every person once in six months. A
+-- person's rows are then two ranges: readers ask for `hot IN (0, 1) AND person_id = ?`, two
+-- seeks. Which range a key lives in follows from its month alone, so the primary key still
+-- keeps one current row per key.
 
 CREATE TABLE social_insurance_clustered (
 	hot         INTEGER NOT NULL DEFAULT 0, -- 1 when month >= social_insurance_hot.from_month
