@@ -67,7 +67,7 @@ const struct feed_def feed_defs[] = {
 	  "UPDATE social_insurance SET batch_out = ?2, retired_in = ?2 WHERE hot = (?4 >= " FEED_HOT_FROM ")"
 	  " AND person_id = ?3 AND month = ?4 AND employer_id = ?5 AND retired_in = 0 AND batch_in = ?1",
 	  "DELETE FROM social_insurance WHERE hot = (?4 >= " FEED_HOT_FROM ") AND person_id = ?3 AND month = ?4"
-	  " AND employer_id = ?5 AND retired_in = 0 AND batch_in = ?2 AND batch_in = ?1", true },
+	  " AND employer_id = ?5 AND retired_in = 0 AND batch_in = ?2", true },
 	{ "enterprise_allowance", 4, {
 		{ "person_id", FIELD_PERSON_ID, true, false, NULL, 0, 0 },
 		{ "employer_id", FIELD_EMPLOYER_ID, true, false, NULL, 0, 0 },
@@ -80,7 +80,7 @@ const struct feed_def feed_defs[] = {
 	  "UPDATE enterprise_allowance SET batch_out = ?2, retired_in = ?2 WHERE person_id = ?3 AND employer_id = ?4"
 	  " AND month = ?5 AND retired_in = 0 AND batch_in = ?1",
 	  "DELETE FROM enterprise_allowance WHERE person_id = ?3 AND employer_id = ?4 AND month = ?5"
-	  " AND retired_in = 0 AND batch_in = ?2 AND batch_in = ?1", true },
+	  " AND retired_in = 0 AND batch_in = ?2", true },
 	{ "discipline", 3, {
 		{ "case_no", FIELD_TEXT, true, false, NULL, 0, 0 },
 		{ "person_id", FIELD_PERSON_ID, false, false, NULL, 0, 0 },

@@ -9,7 +9,6 @@
  * go in with one INSERT a block (a statement per row was half of the time); a row whose key
  * is held then takes the path of a single row, in line order, and problems are said in line
  * order too. Memory is one block of records (plus the list of bad rows). */
-#include <assert.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -39,20 +38,12 @@ struct note {
 };
 enum { ROW_NOTES_MAX = 12 };  /* a row has a problem per column (8 at most), op, or its field count */
 
-/* A good row waiting for its block's INSERT: its line, key and values, whose texts sit one
- * after another in texts[]. */
+/* A good row waiting for its block's INSERT: its line, key and values. */
 struct pending {
 	long line;
 	bool retract;
-	size_t key_len;
-	struct {
-		bool null, is_int;
-		int64_t i;
-		size_t len;
-		char *text;
-	} values[8];
 	char key[8 * (SP_FIELD_MAX_BYTES + 1)];
-	char texts[8 * (SP_FIELD_MAX_BYTES + 1)];
+	struct field_value values[8];
 };
 enum { INGEST_BLOCK_ROWS = 64 };
 
@@ -310,21 +301,28 @@ static int find_current(struct ingest *in, int64_t *ret_id, int64_t *ret_batch, 
 }
 
 /* Inserts the row; *ret_inserted is false when a current row already holds its key. */
-static int row_insert(struct ingest *in, long line, bool *ret_inserted, struct sp_error *err)
+/* Binds a row of insert_sql (batch, line, key, the feed's columns) from parameter base + 1 on. */
+static void bind_row(struct ingest *in, sqlite3_stmt *st, int base, long line, const char *key,
+		     const struct field_value *values)
 {
-	sqlite3_bind_int64(in->insert, 1, in->batch);
-	sqlite3_bind_int64(in->insert, 2, line);
-	sqlite3_bind_text(in->insert, 3, in->key, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, base + 1, in->batch);
+	sqlite3_bind_int64(st, base + 2, line);
+	sqlite3_bind_text(st, base + 3, key, -1, SQLITE_STATIC);
 	for (int c = 0; c < in->def->n_columns; c++) {
-		struct field_value *v = &in->values[c];
+		const struct field_value *v = &values[c];
 
 		if (v->null)
-			sqlite3_bind_null(in->insert, 4 + c);
+			sqlite3_bind_null(st, base + 4 + c);
 		else if (v->is_int)
-			sqlite3_bind_int64(in->insert, 4 + c, v->i);
+			sqlite3_bind_int64(st, base + 4 + c, v->i);
 		else
-			sqlite3_bind_text(in->insert, 4 + c, v->text, -1, SQLITE_STATIC);
+			sqlite3_bind_text(st, base + 4 + c, v->text, -1, SQLITE_STATIC);
 	}
+}
+
+static int row_insert(struct ingest *in, long line, bool *ret_inserted, struct sp_error *err)
+{
+	bind_row(in, in->insert, 0, line, in->key, in->values);
 	if (step_done(in, in->insert, err) < 0)
 		return -1;
 	*ret_inserted = sqlite3_changes(in->s->db) > 0;
@@ -483,39 +481,30 @@ static int row_store(struct ingest *in, long line, struct sp_error *err)
 	return inserted ? row_loaded(in) : row_held(in, line, false, err);
 }
 
+/* Copies a checked value, its text by length (a field_value holds room for the longest). */
+static void value_copy(struct field_value *dst, const struct field_value *src)
+{
+	dst->null = src->null;
+	dst->is_int = src->is_int;
+	dst->i = src->i;
+	memcpy(dst->text, src->text, strlen(src->text) + 1);
+}
+
 static void pending_set(struct ingest *in, struct pending *p, long line, bool retract)
 {
-	char *t = p->texts;
-
 	p->line = line;
 	p->retract = retract;
-	p->key_len = strlen(in->key);
-	memcpy(p->key, in->key, p->key_len + 1);
-	for (int c = 0; c < in->def->n_columns; c++) {
-		const struct field_value *v = &in->values[c];
-
-		p->values[c].null = v->null;
-		p->values[c].is_int = v->is_int;
-		p->values[c].i = v->i;
-		p->values[c].len = strlen(v->text);
-		p->values[c].text = t;
-		memcpy(t, v->text, p->values[c].len + 1);
-		t += p->values[c].len + 1;
-	}
+	memcpy(p->key, in->key, strlen(in->key) + 1);
+	for (int c = 0; c < in->def->n_columns; c++)
+		value_copy(&p->values[c], &in->values[c]);
 }
 
 /* Puts a pending row back into in->values and in->key. */
 static void pending_restore(struct ingest *in, const struct pending *p)
 {
-	memcpy(in->key, p->key, p->key_len + 1);
-	for (int c = 0; c < in->def->n_columns; c++) {
-		struct field_value *v = &in->values[c];
-
-		v->null = p->values[c].null;
-		v->is_int = p->values[c].is_int;
-		v->i = p->values[c].i;
-		memcpy(v->text, p->values[c].text, p->values[c].len + 1);
-	}
+	memcpy(in->key, p->key, strlen(p->key) + 1);
+	for (int c = 0; c < in->def->n_columns; c++)
+		value_copy(&in->values[c], &p->values[c]);
 }
 
 /* Inserts a full block with one statement (the parameters of row k are those of insert_sql
@@ -525,23 +514,8 @@ static int block_insert(struct ingest *in, int n, int *ret_changes, struct sp_er
 	sqlite3_stmt *st = in->insert_block;
 	int per_row = sqlite3_bind_parameter_count(in->insert);
 
-	for (int k = 0; k < n; k++) {
-		const struct pending *p = &in->pending[k];
-		int base = k * per_row;
-
-		sqlite3_bind_int64(st, base + 1, in->batch);
-		sqlite3_bind_int64(st, base + 2, p->line);
-		sqlite3_bind_text(st, base + 3, p->key, (int)p->key_len, SQLITE_STATIC);
-		for (int c = 0; c < in->def->n_columns; c++) {
-			if (p->values[c].null)
-				sqlite3_bind_null(st, base + 4 + c);
-			else if (p->values[c].is_int)
-				sqlite3_bind_int64(st, base + 4 + c, p->values[c].i);
-			else
-				sqlite3_bind_text(st, base + 4 + c, p->values[c].text, (int)p->values[c].len,
-						  SQLITE_STATIC);
-		}
-	}
+	for (int k = 0; k < n; k++)
+		bind_row(in, st, k * per_row, in->pending[k].line, in->pending[k].key, in->pending[k].values);
 	if (step_done(in, st, err) < 0)
 		return -1;
 	*ret_changes = sqlite3_changes(in->s->db);
